@@ -1,0 +1,84 @@
+"""The values the scoring engine speaks in: comments, posts, sites, labels and scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Label(str, Enum):
+    """What a human (or a dataset) says a comment is."""
+
+    HAM = "ham"
+    SPAM = "spam"
+    OFF_TOPIC = "off_topic"
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One blog comment as the author typed it into the form."""
+
+    content: str
+    author_name: str = ""
+    author_email: str = ""
+    author_url: str = ""
+
+
+@dataclass(frozen=True)
+class Post:
+    """The post a comment was left on."""
+
+    title: str = ""
+    body: str = ""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    """The blog: the languages it writes in and a sentence about its subject."""
+
+    languages: tuple[str, ...] = ()
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One signal behind a score: a machine code, a sentence for people, and its weight.
+
+    Weights are contributions to the model's log-odds (positive pushes towards spam or off-topic),
+    except for informational reasons, whose weight is 0.
+    """
+
+    code: str
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``content[start:end]`` that pushed the spam score by ``weight``."""
+
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Everything the scorer says about one comment."""
+
+    spam: float
+    off_topic: float
+    language: str
+    language_confidence: float
+    spam_reasons: tuple[Reason, ...] = ()
+    off_topic_reasons: tuple[Reason, ...] = ()
+    language_reasons: tuple[Reason, ...] = ()
+    spans: tuple[Span, ...] = ()
+    model_version: str = ""
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """All reasons, the language notes first, then spam and off-topic ones by weight."""
+        ranked = sorted(self.spam_reasons + self.off_topic_reasons, key=lambda r: -abs(r.weight))
+        return self.language_reasons + tuple(ranked)

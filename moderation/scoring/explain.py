@@ -1,0 +1,201 @@
+"""Why a score is what it is: the logistic regression's per-feature contributions (weight times
+feature value, in log-odds), gathered into reasons people can read and spans of the comment."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.pipeline import Pipeline
+
+from moderation.domain import Reason, Span
+from moderation.text.normalize import NormalizedText
+from moderation.text.signals import find_emails, find_links, find_phones
+
+WORD = re.compile(r"\S+")
+MAX_REASONS = 6
+MAX_SPANS = 8
+MIN_WEIGHT = 0.05
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """One comment's contributions, by feature group; ``raw`` holds unscaled dense feature values."""
+
+    terms: dict[str, float]
+    chars: dict[str, float]
+    dense: dict[str, float]
+    raw: dict[str, float]
+
+
+class LinearExplainer:
+    """Reads contributions out of a fitted pipeline ``features -> CalibratedClassifierCV(LR)``."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        features = pipeline.named_steps["features"]
+        calibrated = pipeline.named_steps["classifier"]
+        self.coef = calibrated.calibrated_classifiers_[0].estimator.coef_.ravel()
+        self.names = features.get_feature_names_out()
+        self.slices: dict[str, slice] = features.output_indices_
+        self.scalers: dict[str, Any] = {}
+        for name, transformer, _ in features.transformers_:
+            if hasattr(transformer, "named_steps") and "scale" in transformer.named_steps:
+                self.scalers[name] = transformer.named_steps["scale"]
+        self.short = np.array([n.split("__", 1)[1] for n in self.names], dtype=object)
+
+    def contributions(self, row: sparse.csr_matrix) -> Contributions:
+        """Contributions of one transformed row (1 x n_features)."""
+        row = sparse.csr_matrix(row)
+        found: dict[str, dict[str, float]] = {"word": {}, "char": {}, "author": {}}
+        dense: dict[str, float] = {}
+        raw: dict[str, float] = {}
+        for index, value in zip(row.indices, row.data, strict=True):
+            weight = float(self.coef[index] * value)
+            group = self.names[index].split("__", 1)[0]
+            if group in found:
+                found[group][self.short[index]] = weight
+        for group, scaler in self.scalers.items():
+            part = self.slices[group]
+            values = row[:, part].toarray().ravel()
+            unscaled = values * scaler.scale_ + scaler.mean_
+            for offset, (value, original) in enumerate(zip(values, unscaled, strict=True)):
+                dense[str(self.short[part.start + offset])] = float(self.coef[part.start + offset] * value)
+                raw[str(self.short[part.start + offset])] = float(original)
+        terms = dict(found["word"])
+        for name, weight in found["author"].items():
+            terms[f"author:{name}"] = weight
+        return Contributions(terms=terms, chars=found["char"], dense=dense, raw=raw)
+
+
+def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, int, str, float]]:
+    """Each word of the clean text with its share of the word and character n-gram contributions."""
+    tokens = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(clean)]
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, token) in enumerate(tokens):
+        padded = f" {token} "
+        grams = {padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1)}
+        for gram in grams & contributions.chars.keys():
+            holders[gram].append(i)
+    weights = [0.0] * len(tokens)
+    for gram, owners in holders.items():
+        for i in owners:
+            weights[i] += contributions.chars[gram] / len(owners)
+    for term, weight in contributions.terms.items():
+        if term.startswith("author:"):
+            continue
+        parts = term.split(" ")
+        for i, (_, _, token) in enumerate(tokens):
+            if token.strip(".,;:!?()\"'") == parts[0] or token == term:
+                weights[i] += weight / len(parts)
+    return [(s, e, t, w) for (s, e, t), w in zip(tokens, weights, strict=True)]
+
+
+def spam_spans(words: list[tuple[int, int, str, float]], normalized: NormalizedText) -> tuple[Span, ...]:
+    """The raw-text spans of the words that pushed the spam score up the most."""
+    ranked = sorted((w for w in words if w[3] >= MIN_WEIGHT), key=lambda w: -w[3])[:MAX_SPANS]
+    spans = []
+    for start, end, _, weight in ranked:
+        raw_start, raw_end = normalized.raw_span(start, end)
+        spans.append(Span(raw_start, raw_end, round(weight, 3)))
+    return tuple(sorted(spans, key=lambda s: s.start))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str, str]) -> str | None:
+    if name in ("links", "link_domains"):
+        links = find_links(clean)
+        domains = sorted({link.domain for link in links})
+        if not links:
+            return "no links"
+        return f"links: {_plural(len(links), 'link')} to {_plural(len(domains), 'domain')} ({', '.join(domains[:3])})"
+    if name == "phones":
+        phones = find_phones(clean)
+        return f"phone number {phones[0]}" if phones else "no phone number"
+    if name == "emails":
+        emails = find_emails(clean)
+        return f"e-mail address {emails[0]}" if emails else "no e-mail address"
+    texts = {
+        "html_anchors": "HTML or BBCode links in the text",
+        "evasions": "disguised text (lookalike letters, hidden characters, spaced-out or leet words)",
+        "author_url": "the author gave a website" if raw.get(name, 0) > 0.5 else "the author gave no website",
+        "author_url_in_text": "the author's website is also linked in the text",
+        "author_name_words": f"author name of {round(np.expm1(raw.get(name, 0)))} words",
+        "author_name_digits": "digits in the author name",
+        "author_name_link": "the author name is a web address",
+        "author_name_lower": "author name all in lower case",
+        "uppercase_share": f"{raw.get(name, 0):.0%} of letters in capitals",
+        "digit_share": f"{raw.get(name, 0):.0%} of characters are digits",
+        "exclamations": f"{round(np.expm1(raw.get(name, 0)))} exclamation marks",
+        "length": f"length {round(np.expm1(raw.get(name, 0)))} characters",
+        "language_mismatch": f"language {context['language']}, site uses {context['site_languages'] or 'any'}",
+        "language_unreliable": "text too short for a reliable language guess",
+    }
+    return texts.get(name)
+
+
+def spam_reasons(
+    contributions: Contributions, words: list[tuple[int, int, str, float]], clean: str, context: dict[str, str]
+) -> tuple[Reason, ...]:
+    """The strongest signals behind a spam score, terms and comment signals alike."""
+    candidates: list[Reason] = []
+    by_word: dict[str, float] = defaultdict(float)
+    for _, _, token, weight in words:
+        by_word[token.strip(".,;:!?()\"'")] += weight
+    for word, weight in by_word.items():
+        if word and abs(weight) >= MIN_WEIGHT:
+            candidates.append(Reason("term", f'term "{word}"', weight))
+    for term, weight in contributions.terms.items():
+        if term.startswith("author:") and abs(weight) >= MIN_WEIGHT:
+            candidates.append(Reason("author_name", f'author name has "{term[7:]}"', weight))
+    for name, weight in contributions.dense.items():
+        text = _signal_text(name, clean, contributions.raw, context)
+        if text and abs(weight) >= MIN_WEIGHT:
+            candidates.append(Reason(name, text, weight))
+    return _top(candidates)
+
+
+SIMILARITY_TEXTS = {
+    "post_words": "similarity to the post's words",
+    "title_words": "similarity to the post's title and tags",
+    "topic_words": "similarity to the blog's subject",
+    "post_chars": "similarity to the post's spelling (character n-grams)",
+    "topic_chars": "similarity to the blog's subject (character n-grams)",
+    "post_concepts": "similarity to the post's concepts",
+    "topic_concepts": "similarity to the blog's subject concepts",
+    "post_overlap": "share of the comment's words found in the post",
+    "topic_overlap": "share of the comment's words found in the blog's subject",
+    "best_match": "best similarity to the post or the blog's subject",
+    "comment_words": "distinct longer words in the comment",
+}
+
+
+def off_topic_reasons(contributions: Contributions) -> tuple[Reason, ...]:
+    """The strongest signals behind an off-topic score: how similar the comment is to its post and
+    the blog's subject, and the comment's own words."""
+    candidates = [
+        Reason("term", f'term "{term}"', weight)
+        for term, weight in contributions.terms.items()
+        if abs(weight) >= MIN_WEIGHT
+    ]
+    for name, weight in contributions.dense.items():
+        if abs(weight) < MIN_WEIGHT or name not in SIMILARITY_TEXTS:
+            continue
+        value = contributions.raw[name]
+        if name == "comment_words":
+            text = f"{SIMILARITY_TEXTS[name]} ({round(np.expm1(value))})"
+        else:
+            text = f"{'low' if weight > 0 else 'high'} {SIMILARITY_TEXTS[name]} ({value:.2f})"
+        candidates.append(Reason(f"similarity_{name}", text, weight))
+    return _top(candidates)
+
+
+def _top(candidates: list[Reason]) -> tuple[Reason, ...]:
+    ranked = sorted(candidates, key=lambda r: -abs(r.weight))[:MAX_REASONS]
+    return tuple(Reason(r.code, r.text, round(r.weight, 3)) for r in ranked)

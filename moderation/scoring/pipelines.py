@@ -1,0 +1,59 @@
+"""The two model pipelines. One function builds each; training and tests call these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from moderation.scoring.similarity import SIMILARITY_COLUMNS, PostSimilarity
+from moderation.text.transformers import SIGNAL_COLUMNS, CommentSignals
+
+# Word tokens of 2+ letters or digits, and link-ish tokens kept whole (domains are strong signals).
+TOKEN_PATTERN = r"(?u)(?:https?://)?[\w-]+(?:\.[\w-]+)+|\b\w\w+\b"
+
+
+def _calibrated(c: float, cv: int) -> CalibratedClassifierCV:
+    # ensemble=False: one logistic regression fitted on all rows (its weights explain the score),
+    # with a sigmoid fitted on cross-validated decisions on top, so the probability is calibrated.
+    classifier = LogisticRegression(C=c, max_iter=2000, solver="liblinear", class_weight="balanced")
+    return CalibratedClassifierCV(classifier, method="sigmoid", cv=cv, ensemble=False)
+
+
+def build_spam_pipeline(**params: Any) -> Pipeline:
+    """Word and character n-grams of the clean text, words of the author's name, and comment
+    signals, into a calibrated logistic regression. ``params`` go to ``set_params``."""
+    features = ColumnTransformer(
+        [
+            ("word", TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2,
+                                     sublinear_tf=True, max_features=200_000), "clean"),
+            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3,
+                                     sublinear_tf=True, max_features=300_000), "clean"),
+            ("author", TfidfVectorizer(min_df=2, sublinear_tf=True), "author_name"),
+            ("signals", Pipeline([("extract", CommentSignals()), ("scale", StandardScaler())]),
+             SIGNAL_COLUMNS),
+        ]
+    )  # fmt: skip
+    pipeline = Pipeline([("features", features), ("classifier", _calibrated(c=8.0, cv=3))])
+    return pipeline.set_params(**params)
+
+
+def build_off_topic_pipeline(**params: Any) -> Pipeline:
+    """Similarities between the comment and its post and site subject, plus the comment's own words
+    (for the phrases that mark chatter, ads and thanks in any language), into a calibrated
+    logistic regression. ``params`` go to ``set_params``."""
+    features = ColumnTransformer(
+        [
+            ("similarity", Pipeline([("measure", PostSimilarity()), ("scale", StandardScaler())]),
+             SIMILARITY_COLUMNS),
+            ("word", TfidfVectorizer(token_pattern=TOKEN_PATTERN, min_df=2, sublinear_tf=True,
+                                     max_features=50_000), "clean"),
+        ]
+    )  # fmt: skip
+    pipeline = Pipeline([("features", features), ("classifier", _calibrated(c=1.0, cv=3))])
+    return pipeline.set_params(**params)

@@ -1,0 +1,131 @@
+"""How close a comment is to the post it was left on and to the blog's subject."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2_normalize
+
+from moderation.text.normalize import normalize
+
+SIMILARITY_NAMES = (
+    "post_words", "title_words", "topic_words", "post_chars", "topic_chars", "post_concepts",
+    "topic_concepts", "post_overlap", "topic_overlap", "best_match", "comment_words",
+)  # fmt: skip
+SIMILARITY_COLUMNS = ["clean", "post_title", "post_body", "post_tags", "site_topic"]
+WORD = re.compile(r"[^\W\d_]{4,}", re.U)
+CONTEXT_CACHE_SIZE = 2048
+
+
+def _context_texts(title: str, body: str, tags: str, topic: str) -> tuple[str, str, str]:
+    post = normalize(f"{title}\n{tags.replace(';', ' ')}\n{body}").text
+    heading = normalize(f"{title} {tags.replace(';', ' ')}").text
+    return post, heading, normalize(topic).text
+
+
+class PostSimilarity(TransformerMixin, BaseEstimator):
+    """Cosine similarities between a comment and its post (all of it, and title with tags) and the
+    site's subject, over words, character n-grams and latent concepts (LSA), plus the share of the
+    comment's longer words that also occur in the post and in the subject.
+
+    The vocabularies are learnt from the comments and posts it is fitted on, in every language
+    present. Post vectors are cached, since many comments share a post.
+    """
+
+    def __init__(self, char_ngrams: tuple[int, int] = (3, 5), n_concepts: int = 100, max_features: int = 50000) -> None:
+        self.char_ngrams = char_ngrams
+        self.n_concepts = n_concepts
+        self.max_features = max_features
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> PostSimilarity:
+        self._check_columns(X)
+        contexts = {tuple(r) for r in X[SIMILARITY_COLUMNS[1:]].itertuples(index=False)}
+        context_texts = [_context_texts(*c) for c in contexts]
+        corpus = list(X["clean"]) + [t for texts in context_texts for t in texts if t]
+        self.words_ = TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=self.max_features).fit(corpus)
+        self.chars_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=2,
+            max_features=self.max_features,
+        ).fit(corpus)  # fmt: skip
+        word_matrix = self.words_.transform(corpus)
+        n_concepts = max(1, min(self.n_concepts, word_matrix.shape[1] - 1, word_matrix.shape[0] - 1))
+        self.concepts_ = TruncatedSVD(n_components=n_concepts, random_state=0).fit(word_matrix)
+        self.n_features_in_ = len(SIMILARITY_COLUMNS)
+        self.feature_names_in_ = np.asarray(SIMILARITY_COLUMNS, dtype=object)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        self._check_columns(X)
+        comments = list(X["clean"])
+        contexts = [self._context(tuple(r)) for r in X[SIMILARITY_COLUMNS[1:]].itertuples(index=False)]
+        words = self.words_.transform(comments)
+        chars = self.chars_.transform(comments)
+        concepts = l2_normalize(self.concepts_.transform(words))
+
+        def rows_dot(a: Any, key: str) -> np.ndarray:
+            b = sparse.vstack([c[key] for c in contexts]) if sparse.issparse(a) else np.vstack([c[key] for c in contexts])
+            product = a.multiply(b).sum(axis=1) if sparse.issparse(a) else (a * b).sum(axis=1)
+            return np.asarray(product).ravel()
+
+        post_words = rows_dot(words, "post_words")
+        title_words = rows_dot(words, "title_words")
+        topic_words = rows_dot(words, "topic_words")
+        post_chars = rows_dot(chars, "post_chars")
+        topic_chars = rows_dot(chars, "topic_chars")
+        post_concepts = rows_dot(concepts, "post_concepts")
+        topic_concepts = rows_dot(concepts, "topic_concepts")
+        tokens = [set(WORD.findall(text)) for text in comments]
+        post_overlap = np.array([_share(t, c["post_tokens"]) for t, c in zip(tokens, contexts, strict=True)])
+        topic_overlap = np.array([_share(t, c["topic_tokens"]) for t, c in zip(tokens, contexts, strict=True)])
+        best = np.maximum.reduce([post_words, topic_words, post_concepts, topic_concepts, post_overlap])
+        length = np.log1p([len(t) for t in tokens])
+        return np.column_stack([
+            post_words, title_words, topic_words, post_chars, topic_chars, post_concepts,
+            topic_concepts, post_overlap, topic_overlap, best, length,
+        ])  # fmt: skip
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(SIMILARITY_NAMES, dtype=object)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().__getstate__()  # type: ignore[misc]
+        state.pop("_cache", None)  # a per-process cache, never saved with the model
+        return state
+
+    @staticmethod
+    def _check_columns(X: pd.DataFrame) -> None:
+        missing = [c for c in SIMILARITY_COLUMNS if c not in getattr(X, "columns", ())]
+        if missing:
+            raise ValueError(f"PostSimilarity needs a prepared frame; missing columns {missing}")
+
+    def _context(self, key: tuple[str, ...]) -> dict[str, Any]:
+        cache: OrderedDict[tuple[str, ...], dict[str, Any]] = self.__dict__.setdefault("_cache", OrderedDict())
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        post, heading, topic = _context_texts(*key)
+        words = self.words_.transform([post, heading, topic])
+        chars = self.chars_.transform([post, topic])
+        concepts = l2_normalize(self.concepts_.transform(words))
+        value = {
+            "post_words": words[0], "title_words": words[1], "topic_words": words[2],
+            "post_chars": chars[0], "topic_chars": chars[1],
+            "post_concepts": concepts[0], "topic_concepts": concepts[2],
+            "post_tokens": set(WORD.findall(post)), "topic_tokens": set(WORD.findall(topic)),
+        }  # fmt: skip
+        cache[key] = value
+        if len(cache) > CONTEXT_CACHE_SIZE:
+            cache.popitem(last=False)
+        return value
+
+
+def _share(tokens: set[str], context: set[str]) -> float:
+    return len(tokens & context) / len(tokens) if tokens else 0.0

@@ -1,0 +1,137 @@
+"""Language detection with langdetect: seeded, cached, and cheap enough to run on every comment.
+
+langdetect at its defaults compares each sampled n-gram against 55 language profiles in seven random
+trials over the whole text. Comments need much less: scripts that only one language in our set
+writes are decided without sampling, the profiles are limited to the languages blogs and our data
+use, the text is cut to its first characters, and three trials are run with a fixed seed. The
+figures are in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import langdetect
+from langdetect.detector_factory import DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+from langdetect.utils.lang_profile import LangProfile
+
+PROFILE_LANGUAGES = (
+    "sv", "en", "de", "fr", "es", "nl", "da", "no", "fi", "it", "pt", "pl", "cs", "et", "hu",
+    "ro", "tr", "ru", "uk", "bg", "id", "vi", "hr", "lt", "lv",
+)  # fmt: skip
+# A script that, within our profiles or beyond them, one language writes.
+SCRIPT_LANGUAGES = {
+    "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "THAI": "th", "GREEK": "el",
+    "HEBREW": "he", "ARABIC": "ar", "DEVANAGARI": "hi", "BENGALI": "bn", "GEORGIAN": "ka",
+    "ARMENIAN": "hy", "TAMIL": "ta", "CJK": "zh",
+}  # fmt: skip
+MAX_CHARS = 300
+TRIALS = 3
+SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
+UNKNOWN = "und"
+# Languages langdetect confuses on short texts; on a site that writes one of them, the site wins.
+RELATIVES = [{"sv", "no", "da"}, {"cs", "sk"}, {"ru", "uk", "bg"}, {"id", "ms"}, {"hr", "sr", "bs"}]
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """The most probable language, its probability, and whether the text was too short to trust.
+
+    ``ranked`` holds every candidate langdetect kept, most probable first.
+    """
+
+    language: str
+    confidence: float
+    reliable: bool
+    ranked: tuple[tuple[str, float], ...] = ()
+
+    def for_site(self, site_languages: tuple[str, ...] | list[str]) -> LanguageGuess:
+        """The guess seen by a site that writes ``site_languages``: a site language that langdetect
+        also found plausible (or a close relative of the winner) is taken over the winner."""
+        if not site_languages or self.language in site_languages:
+            return self
+        for language, probability in self.ranked:
+            if language in site_languages and probability >= 0.2:
+                return LanguageGuess(language, probability, self.reliable, self.ranked)
+        for group in RELATIVES:
+            if self.language in group:
+                for language in site_languages:
+                    if language in group:
+                        return LanguageGuess(language, self.confidence, self.reliable, self.ranked)
+        return self
+
+
+class _Detector:
+    """A langdetect factory holding only our profiles; one per process, built on first use."""
+
+    def __init__(self, seed: int) -> None:
+        self._factory = DetectorFactory()
+        self._factory.seed = seed
+        folder = Path(langdetect.__file__).parent / "profiles"
+        for index, code in enumerate(PROFILE_LANGUAGES):
+            profile = json.loads((folder / code).read_text(encoding="utf-8"))
+            self._factory.add_profile(LangProfile(**profile), index, len(PROFILE_LANGUAGES))
+
+    def probabilities(self, text: str) -> list[tuple[str, float]]:
+        detector = self._factory.create()
+        detector.n_trial = TRIALS
+        detector.append(text)
+        ranked = detector.get_probabilities()  # each detector seeds its own Random: deterministic
+        return [(p.lang, float(p.prob)) for p in ranked]
+
+
+_DETECTOR: _Detector | None = None
+
+
+def _detector() -> _Detector:
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = _Detector(seed=0)
+    return _DETECTOR
+
+
+def _script_language(text: str) -> str | None:
+    counts: dict[str, int] = {}
+    letters = 0
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        letters += 1
+        if ch.isascii():
+            continue
+        name = unicodedata.name(ch, "")
+        for script in SCRIPT_LANGUAGES:
+            if name.startswith(script):
+                counts[script] = counts.get(script, 0) + 1
+                break
+    if not counts or letters == 0:
+        return None
+    script, count = max(counts.items(), key=lambda kv: kv[1])
+    if count / letters < 0.5:
+        return None
+    if script == "CJK" and (counts.get("HIRAGANA", 0) or counts.get("KATAKANA", 0)):
+        return "ja"
+    return SCRIPT_LANGUAGES[script]
+
+
+@lru_cache(maxsize=65536)
+def detect_language(text: str) -> LanguageGuess:
+    """Guess the language of ``text`` (ISO 639-1, or ``und``), deterministically."""
+    sample = text[:MAX_CHARS]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters == 0:
+        return LanguageGuess(UNKNOWN, 0.0, False)
+    by_script = _script_language(sample)
+    if by_script:
+        return LanguageGuess(by_script, 1.0, letters >= SHORT_TEXT // 3)
+    try:
+        ranked = _detector().probabilities(sample)
+    except LangDetectException:
+        return LanguageGuess(UNKNOWN, 0.0, False)
+    language, confidence = ranked[0]
+    return LanguageGuess(language, round(confidence, 4), letters >= SHORT_TEXT, tuple(ranked))

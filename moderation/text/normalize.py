@@ -1,0 +1,139 @@
+"""Text normalisation that undoes the usual tricks spammers use to get past word filters.
+
+Every step keeps, for each output character, the index of the input character it came from, so that
+whatever the model finds in the clean text can be pointed at in the comment the author wrote.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063"))
+
+# Cyrillic and Greek letters that look like Latin ones; only swapped inside words that also hold
+# Latin letters, so that genuine Russian or Greek text is left alone.
+LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝѵАВЕКМНОРСТХІЈЅοαρτνικΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
+    "aeopcyxijsdhlqwvABEKMHOPCTXIJSoaptvikABEHIKMNOPTXYZ",
+)
+LEET = str.maketrans("01345$7", "oieasst")
+
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^<>]{0,2000})>|<!--.*?-->", re.S)
+HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
+ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?")
+BBCODE = re.compile(r"\[/?(?:url|link|b|i|u|img|color|size)(?:=([^\]\s]+))?\]", re.I)
+MIXED_WORD = re.compile(r"\w*[^\W\d_]\w*", re.U)
+SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·•]){3,}[^\W\d_](?![^\W\d_])")
+LEET_DIGIT = re.compile(r"(?<=[^\W\d_])[013457$](?=[^\W\d_])")
+TOKEN = re.compile(r"\S+")
+DEFANGED = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\s*\((?:dot|punkt)\)\s*|\s+\[dot\]\s+|hxxps?(?=://)", re.I)
+SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Clean, lower-cased text; ``origin[i]`` is the index in the raw text of ``text[i]``."""
+
+    text: str
+    origin: tuple[int, ...]
+    evasions: Counter[str]
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """The raw-text span covering clean characters ``start:end`` (end exclusive)."""
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+class _Mapped:
+    """A string under construction, with the raw index of each character."""
+
+    def __init__(self, raw: str) -> None:
+        self.text = raw
+        self.origin = list(range(len(raw)))
+        self.evasions: Counter[str] = Counter()
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], evasion: str) -> None:
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for match in pattern.finditer(self.text):
+            new = repl(match)
+            if new == match.group(0):
+                continue
+            pieces.append(self.text[last : match.start()])
+            origin.extend(self.origin[last : match.start()])
+            anchor = self.origin[match.start()] if match.start() < len(self.origin) else len(self.origin)
+            pieces.append(new)
+            origin.extend([anchor] * len(new))
+            last = match.end()
+            self.evasions[evasion] += 1
+        if last:
+            pieces.append(self.text[last:])
+            origin.extend(self.origin[last:])
+            self.text = "".join(pieces)
+            self.origin = origin
+
+    def map_chars(self, fn: Callable[[str], str], evasion: str) -> None:
+        pieces: list[str] = []
+        origin: list[int] = []
+        changed = 0
+        for ch, at in zip(self.text, self.origin, strict=True):
+            new = fn(ch)
+            if new != ch:
+                changed += 1
+            pieces.append(new)
+            origin.extend([at] * len(new))
+        if changed:
+            self.evasions[evasion] += changed
+            self.text = "".join(pieces)
+            self.origin = origin
+
+
+def _tag(match: re.Match[str]) -> str:
+    href = HREF.search(match.group(3) or "")
+    return f" {href.group(1)} " if href else " "
+
+
+def _nfkc(ch: str) -> str:
+    return ch if ch.isascii() else unicodedata.normalize("NFKC", ch)
+
+
+def _unmix(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word.isascii():
+        return word
+    has_latin = any("a" <= c.lower() <= "z" for c in word)
+    return word.translate(LOOKALIKES) if has_latin else word
+
+
+def _unleet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if any(c in token for c in "./:@") or not any(c.isdigit() or c == "$" for c in token):
+        return token  # links, e-mail addresses and plain words keep their digits
+    return LEET_DIGIT.sub(lambda c: c.group(0).translate(LEET), token)
+
+
+def normalize(raw: str) -> NormalizedText:
+    """Undo HTML, entities, zero-width characters, lookalike letters, leetspeak, spaced-out words
+    and defanged links, then fold case and white space."""
+    m = _Mapped(raw)
+    m.sub(TAG, _tag, "html_tags")
+    m.sub(BBCODE, lambda b: f" {b.group(1)} " if b.group(1) else " ", "bbcode")
+    m.sub(ENTITY, lambda e: html.unescape(e.group(0)), "html_entities")
+    m.map_chars(lambda ch: "" if ord(ch) in ZERO_WIDTH else ch, "zero_width")
+    m.map_chars(_nfkc, "unicode_compat")
+    m.sub(MIXED_WORD, _unmix, "lookalike_letters")
+    m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
+    m.sub(SPACED, lambda s: s.group(0)[::2], "spaced_letters")
+    m.sub(TOKEN, _unleet, "leetspeak")
+    m.map_chars(str.casefold, "case")
+    m.evasions.pop("case", None)
+    m.sub(SPACES, lambda s: " " if s.group(0) != " " else s.group(0), "space")
+    m.evasions.pop("space", None)
+    start = len(m.text) - len(m.text.lstrip())
+    end = len(m.text.rstrip())
+    return NormalizedText(m.text[start:end], tuple(m.origin[start:end]), m.evasions)

@@ -1,0 +1,93 @@
+"""scikit-learn transformers over prepared comment frames (see ``moderation.scoring.frame``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from moderation.text.signals import ANCHOR, BBCODE_URL, author_signals, find_emails, find_links, find_phones
+
+SIGNAL_NAMES = (
+    "links", "link_domains", "emails", "phones", "html_anchors", "evasions", "author_url",
+    "author_url_in_text", "author_name_words", "author_name_digits", "author_name_link",
+    "author_name_lower", "uppercase_share", "digit_share", "exclamations", "length",
+    "language_mismatch", "language_unreliable",
+)  # fmt: skip
+SIGNAL_COLUMNS = [
+    "content", "clean", "evasions", "author_name", "author_url", "language",
+    "language_confidence", "language_reliable", "site_languages",
+]  # fmt: skip
+
+
+class CommentSignals(TransformerMixin, BaseEstimator):
+    """Counts and flags from the comment's links, contact details, markup, evasion tricks, author
+    fields and language. Counts are log-scaled (``log1p``) when ``log_counts`` is true.
+
+    ``mismatch_confidence`` is how sure langdetect must be, on a text long enough to trust, before a
+    language the site does not use counts as a mismatch.
+    """
+
+    def __init__(self, log_counts: bool = True, mismatch_confidence: float = 0.9) -> None:
+        self.log_counts = log_counts
+        self.mismatch_confidence = mismatch_confidence
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> CommentSignals:
+        self._check_columns(X)
+        self.n_features_in_ = len(SIGNAL_COLUMNS)
+        self.feature_names_in_ = np.asarray(SIGNAL_COLUMNS, dtype=object)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        self._check_columns(X)
+        rows = [self._row(r) for r in X[SIGNAL_COLUMNS].itertuples(index=False)]
+        return np.asarray(rows, dtype=float).reshape(len(rows), len(SIGNAL_NAMES))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(SIGNAL_NAMES, dtype=object)
+
+    @staticmethod
+    def _check_columns(X: pd.DataFrame) -> None:
+        missing = [c for c in SIGNAL_COLUMNS if c not in getattr(X, "columns", ())]
+        if missing:
+            raise ValueError(f"CommentSignals needs a prepared frame; missing columns {missing}")
+
+    def _count(self, n: float) -> float:
+        return math.log1p(n) if self.log_counts else float(n)
+
+    def _row(self, r: Any) -> list[float]:
+        raw, clean = str(r.content), str(r.clean)
+        links = find_links(clean)
+        domains = {link.domain for link in links}
+        author = author_signals(str(r.author_name), str(r.author_url))
+        letters = [c for c in raw if c.isalpha()]
+        site_languages = str(r.site_languages).split()
+        mismatch = bool(
+            site_languages
+            and r.language not in site_languages
+            and r.language_reliable
+            and r.language_confidence >= self.mismatch_confidence
+        )
+        return [
+            self._count(len(links)),
+            self._count(len(domains)),
+            self._count(len(find_emails(clean))),
+            self._count(len(find_phones(clean))),
+            self._count(len(ANCHOR.findall(raw)) + len(BBCODE_URL.findall(raw))),
+            self._count(float(r.evasions)),
+            float(author.has_url),
+            float(bool(author.url_domain) and author.url_domain in domains),
+            self._count(author.name_words),
+            float(author.name_has_digits),
+            float(author.name_looks_like_link),
+            float(author.name_all_lower),
+            sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
+            sum(c.isdigit() for c in raw) / len(raw) if raw else 0.0,
+            self._count(raw.count("!")),
+            self._count(len(raw)),
+            float(mismatch),
+            float(not r.language_reliable),
+        ]

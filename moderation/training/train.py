@@ -1,0 +1,146 @@
+"""A training run: load datasets, fit both pipelines on the train split, measure on the test split,
+and save a verified model version with its metadata and report."""
+
+from __future__ import annotations
+
+import platform
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import langdetect
+import numpy as np
+import pandas as pd
+import scipy
+import sklearn
+
+from moderation.errors import DatasetError
+from moderation.registry import ModelVersion, Registry, sha256_file
+from moderation.scoring.bundle import ModelBundle, Thresholds
+from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
+from moderation.training.assemble import combine, off_topic_table, prepare_all, with_swapped
+from moderation.training.evaluate import evaluate_predictions, predict, task_rows, threshold_for_precision
+from moderation.training.formats import detect_format, load_dataset
+from moderation.training.report import write_report
+
+REMOVE_PRECISION = 0.98  # automatic removal must be right this often on the test split
+Progress = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What a run produced."""
+
+    version: ModelVersion
+    promoted: bool
+    metrics: dict[str, Any]
+    timings: dict[str, float]
+    peak_memory_mb: float
+
+
+def _dataset_record(spec: str, frame: pd.DataFrame) -> dict[str, Any]:
+    name, sep, rest = spec.partition(":")
+    path = Path(rest) if sep and not Path(spec).exists() else Path(spec)
+    fmt = name if sep and not Path(spec).exists() else detect_format(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    digest = sha256_file(files[0]) if len(files) == 1 else ",".join(sha256_file(f)[:16] for f in files)
+    return {"path": str(path), "format": fmt, "rows": len(frame), "sha256": digest}
+
+
+def new_version_id(now: datetime) -> str:
+    """A sortable, unique-enough version id: UTC time plus a random suffix."""
+    return f"{now:%Y%m%d-%H%M%S}-{np.random.default_rng().integers(16**4):04x}"
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process and its finished children, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round((own + children) / 1024, 1)
+
+
+def train(
+    datasets: list[str],
+    models_dir: Path,
+    promote: bool = False,
+    seed: int = 0,
+    progress: Progress | None = None,
+    spam_params: dict[str, Any] | None = None,
+    off_topic_params: dict[str, Any] | None = None,
+) -> TrainingResult:
+    """Train a new version from ``datasets`` (specs as for ``load_dataset``) into ``models_dir``.
+
+    It becomes current when no version is current yet, or when ``promote`` is true.
+    """
+    if not datasets:
+        raise DatasetError("no datasets to train on")
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        timings[name] = round(time.perf_counter() - started, 2)
+        if progress:
+            progress(name, timings[name])
+
+    with stage("load"):
+        loaded = [(spec, load_dataset(spec)) for spec in datasets]
+        frame = combine([f for _, f in loaded])
+    with stage("prepare (normalise, detect language)"):
+        prepared = prepare_all(frame)
+        off_topic = off_topic_table(prepared, seed)
+    train_spam = prepared.loc[prepared["split"] == "train"]
+    train_off = off_topic.loc[off_topic["split"] == "train"]
+    if train_spam["label"].eq("spam").sum() < 2 or train_off["label"].eq("off_topic").sum() < 2:
+        raise DatasetError("the training split needs spam, ham and off-topic comments with posts")
+    with stage("fit spam"):
+        spam = build_spam_pipeline(**(spam_params or {})).fit(train_spam, train_spam["label"].eq("spam"))
+    with stage("fit off-topic"):
+        off = build_off_topic_pipeline(**(off_topic_params or {})).fit(train_off, train_off["label"].eq("off_topic"))
+    bundle = ModelBundle(spam=spam, off_topic=off)
+    with stage("evaluate"):
+        test = with_swapped(prepared, seed).query("split == 'test'").reset_index(drop=True)
+        probabilities = predict(bundle, test)
+        metrics = evaluate_predictions(test, probabilities)
+        for task, thresholds in (("spam", bundle.spam_thresholds), ("off_topic", bundle.off_topic_thresholds)):
+            mask = task_rows(test, task).to_numpy()
+            truth = (test.loc[mask, "label"] == task).to_numpy()
+            thresholds.remove_at = threshold_for_precision(truth, probabilities[task][mask], REMOVE_PRECISION, floor=0.8)
+    created = datetime.now(UTC)
+    version_id = new_version_id(created)
+    metadata = {
+        "created_at": created.isoformat(timespec="seconds"),
+        "libraries": {
+            "python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "pandas": pd.__version__, "joblib": joblib.__version__,
+            "langdetect": getattr(langdetect, "__version__", "1.0.9"),
+        },  # fmt: skip
+        "datasets": [_dataset_record(spec, f) for spec, f in loaded],
+        "rows": {
+            "combined": len(frame), "train_spam": len(train_spam), "train_off_topic": len(train_off),
+            "test": len(test), "test_spam_rows": int(task_rows(test, "spam").sum()),
+            "test_off_topic_rows": int(task_rows(test, "off_topic").sum()),
+        },  # fmt: skip
+        "split_rule": "sha256 of the folded text; about 20% test (moderation.training.corpus.split_of)",
+        "seed": seed,
+        "metrics": metrics,
+        "thresholds": {
+            "spam": vars(bundle.spam_thresholds).copy(), "off_topic": vars(bundle.off_topic_thresholds).copy(),
+        },  # fmt: skip
+        "timings_s": timings,
+    }
+    registry = Registry(models_dir)
+    with stage("save"):
+        saved = registry.save(version_id, bundle, metadata)
+        write_report(saved.path, saved.metadata, test, probabilities)
+        promoted = promote or not registry.has_current()
+        if promoted:
+            registry.set_current(saved.version)
+    return TrainingResult(saved, promoted, metrics, timings, peak_memory_mb())
