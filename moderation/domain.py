@@ -43,15 +43,17 @@ class Site:
 
 @dataclass(frozen=True)
 class Reason:
-    """One signal behind a score: a machine code, a sentence for people, and its weight.
+    """One signal behind a score: a machine code, a sentence for people, its weight, and the task
+    (``spam``, ``off_topic`` or ``language``) it speaks to.
 
-    Weights are contributions to the model's log-odds (positive pushes towards spam or off-topic),
-    except for informational reasons, whose weight is 0.
+    Weights are contributions to the task's log-odds (positive pushes towards spam or off-topic);
+    language reasons are informational and weigh 0.
     """
 
     code: str
     text: str
     weight: float
+    task: str = "spam"
 
 
 @dataclass(frozen=True)

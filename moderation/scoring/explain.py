@@ -30,6 +30,7 @@ class Contributions:
     chars: dict[str, float]
     dense: dict[str, float]
     raw: dict[str, float]
+    means: dict[str, float]
 
 
 class LinearExplainer:
@@ -53,6 +54,7 @@ class LinearExplainer:
         found: dict[str, dict[str, float]] = {"word": {}, "char": {}, "author": {}}
         dense: dict[str, float] = {}
         raw: dict[str, float] = {}
+        means: dict[str, float] = {}
         for index, value in zip(row.indices, row.data, strict=True):
             weight = float(self.coef[index] * value)
             group = self.names[index].split("__", 1)[0]
@@ -65,10 +67,11 @@ class LinearExplainer:
             for offset, (value, original) in enumerate(zip(values, unscaled, strict=True)):
                 dense[str(self.short[part.start + offset])] = float(self.coef[part.start + offset] * value)
                 raw[str(self.short[part.start + offset])] = float(original)
+                means[str(self.short[part.start + offset])] = float(scaler.mean_[offset])
         terms = dict(found["word"])
         for name, weight in found["author"].items():
             terms[f"author:{name}"] = weight
-        return Contributions(terms=terms, chars=found["char"], dense=dense, raw=raw)
+        return Contributions(terms=terms, chars=found["char"], dense=dense, raw=raw, means=means)
 
 
 def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, int, str, float]]:
@@ -108,6 +111,10 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _name_words(n: int) -> str:
+    return "no author name" if n == 0 else f"author name of {_plural(n, 'word')}"
+
+
 def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str, str]) -> str | None:
     if name in ("links", "link_domains"):
         links = find_links(clean)
@@ -126,7 +133,7 @@ def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str
         "evasions": "disguised text (lookalike letters, hidden characters, spaced-out or leet words)",
         "author_url": "the author gave a website" if raw.get(name, 0) > 0.5 else "the author gave no website",
         "author_url_in_text": "the author's website is also linked in the text",
-        "author_name_words": f"author name of {round(np.expm1(raw.get(name, 0)))} words",
+        "author_name_words": _name_words(round(float(np.expm1(raw.get(name, 0))))),
         "author_name_digits": "digits in the author name",
         "author_name_link": "the author name is a web address",
         "author_name_lower": "author name all in lower case",
@@ -158,7 +165,7 @@ def spam_reasons(
         text = _signal_text(name, clean, contributions.raw, context)
         if text and abs(weight) >= MIN_WEIGHT:
             candidates.append(Reason(name, text, weight))
-    return _top(candidates)
+    return _top(candidates, "spam")
 
 
 SIMILARITY_TEXTS = {
@@ -191,11 +198,16 @@ def off_topic_reasons(contributions: Contributions) -> tuple[Reason, ...]:
         if name == "comment_words":
             text = f"{SIMILARITY_TEXTS[name]} ({round(np.expm1(value))})"
         else:
-            text = f"{'low' if weight > 0 else 'high'} {SIMILARITY_TEXTS[name]} ({value:.2f})"
+            level = "low" if value < contributions.means[name] else "high"
+            text = f"{level} {SIMILARITY_TEXTS[name]} ({value:.2f})"
         candidates.append(Reason(f"similarity_{name}", text, weight))
-    return _top(candidates)
+    return _top(candidates, "off_topic")
 
 
-def _top(candidates: list[Reason]) -> tuple[Reason, ...]:
-    ranked = sorted(candidates, key=lambda r: -abs(r.weight))[:MAX_REASONS]
-    return tuple(Reason(r.code, r.text, round(r.weight, 3)) for r in ranked)
+def _top(candidates: list[Reason], task: str) -> tuple[Reason, ...]:
+    merged: dict[str, Reason] = {}
+    for r in candidates:  # e.g. link count and domain count read as one "links: ..." reason
+        seen = merged.get(r.text)
+        merged[r.text] = Reason(seen.code if seen else r.code, r.text, r.weight + (seen.weight if seen else 0.0), task)
+    ranked = sorted(merged.values(), key=lambda r: -abs(r.weight))[:MAX_REASONS]
+    return tuple(Reason(r.code, r.text, round(r.weight, 3), task) for r in ranked)

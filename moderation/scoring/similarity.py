@@ -47,6 +47,7 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: Any = None) -> PostSimilarity:
         self._check_columns(X)
+        self.__dict__.pop("_cache", None)  # cached post vectors belong to the previous fit
         contexts = {tuple(r) for r in X[SIMILARITY_COLUMNS[1:]].itertuples(index=False)}
         context_texts = [_context_texts(*c) for c in contexts]
         corpus = list(X["clean"]) + [t for texts in context_texts for t in texts if t]

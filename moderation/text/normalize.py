@@ -66,9 +66,8 @@ class _Mapped:
                 continue
             pieces.append(self.text[last : match.start()])
             origin.extend(self.origin[last : match.start()])
-            anchor = self.origin[match.start()] if match.start() < len(self.origin) else len(self.origin)
             pieces.append(new)
-            origin.extend([anchor] * len(new))
+            origin.extend(self._spread(match.start(), match.end(), len(new)))
             last = match.end()
             self.evasions[evasion] += 1
         if last:
@@ -76,6 +75,14 @@ class _Mapped:
             origin.extend(self.origin[last:])
             self.text = "".join(pieces)
             self.origin = origin
+
+    def _spread(self, start: int, end: int, length: int) -> list[int]:
+        """Raw positions for ``length`` new characters replacing ``text[start:end]``: one to one
+        when the lengths agree, else spread evenly over the replaced characters."""
+        old = self.origin[start:end]
+        if not old:
+            return [self.origin[start - 1] if start else 0] * length
+        return [old[min(len(old) - 1, k * len(old) // length)] for k in range(length)]
 
     def map_chars(self, fn: Callable[[str], str], evasion: str) -> None:
         pieces: list[str] = []

@@ -1,0 +1,46 @@
+from moderation.text.normalize import normalize
+
+
+def test_undoes_html_entities_and_keeps_anchor_targets():
+    clean = normalize('Buy <a href="http://pills.example/x">cheap meds</a> &amp; more').text
+    assert clean == "buy http://pills.example/x cheap meds & more"
+
+
+def test_undoes_zero_width_lookalike_leet_and_spaced_letters():
+    clean = normalize("Free v1agra and \u0441asino, c a s i n o, ca\u200bsino").text
+    assert clean.count("casino") == 3
+    assert "viagra" in clean
+
+
+def test_keeps_genuine_cyrillic_words():
+    assert normalize("Привет, как дела?").text == "привет, как дела?"
+
+
+def test_refangs_defanged_links():
+    assert normalize("visit pills[.]example or hxxp://bad.example").text == "visit pills.example or http://bad.example"
+
+
+def test_fullwidth_letters_become_ascii():
+    assert normalize("ＣＡＳＩＮＯ").text == "casino"
+
+
+def test_counts_each_kind_of_evasion():
+    evasions = normalize("<b>c a s i n o</b> v1agra \u200b").evasions
+    assert evasions["html_tags"] == 2
+    assert evasions["spaced_letters"] == 1
+    assert evasions["leetspeak"] == 1
+    assert evasions["zero_width"] == 1
+
+
+def test_plain_text_reports_no_evasion():
+    assert sum(normalize("Tack för ett bra inlägg om sociala medier!").evasions.values()) == 0
+
+
+def test_clean_positions_map_back_to_the_raw_text():
+    raw = "Hello <b>W\u200bORLD</b> and ѵiagra"
+    normalized = normalize(raw)
+    start = normalized.text.index("world")
+    raw_start, raw_end = normalized.raw_span(start, start + len("world"))
+    assert raw[raw_start:raw_end] == "W\u200bORLD"
+    start = normalized.text.index("viagra")
+    assert raw[slice(*normalized.raw_span(start, start + 6))] == "ѵiagra"
