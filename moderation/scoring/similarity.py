@@ -58,7 +58,10 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         ).fit(corpus)  # fmt: skip
         word_matrix = self.words_.transform(corpus)
         n_concepts = max(1, min(self.n_concepts, word_matrix.shape[1] - 1, word_matrix.shape[0] - 1))
-        self.concepts_ = TruncatedSVD(n_components=n_concepts, random_state=0).fit(word_matrix)
+        svd = TruncatedSVD(n_components=n_concepts, random_state=0).fit(word_matrix)
+        # words x concepts, C-contiguous: TruncatedSVD.transform multiplies by components_.T, which
+        # numpy copies on every call (milliseconds per comment at 50k words).
+        self.concepts_ = np.ascontiguousarray(svd.components_.T)
         self.n_features_in_ = len(SIMILARITY_COLUMNS)
         self.feature_names_in_ = np.asarray(SIMILARITY_COLUMNS, dtype=object)
         return self
@@ -69,7 +72,7 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         contexts = [self._context(tuple(r)) for r in X[SIMILARITY_COLUMNS[1:]].itertuples(index=False)]
         words = self.words_.transform(comments)
         chars = self.chars_.transform(comments)
-        concepts = l2_normalize(self.concepts_.transform(words))
+        concepts = l2_normalize(words @ self.concepts_)
 
         def rows_dot(a: Any, key: str) -> np.ndarray:
             b = sparse.vstack([c[key] for c in contexts]) if sparse.issparse(a) else np.vstack([c[key] for c in contexts])
@@ -115,7 +118,7 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         post, heading, topic = _context_texts(*key)
         words = self.words_.transform([post, heading, topic])
         chars = self.chars_.transform([post, topic])
-        concepts = l2_normalize(self.concepts_.transform(words))
+        concepts = l2_normalize(words @ self.concepts_)
         value = {
             "post_words": words[0], "title_words": words[1], "topic_words": words[2],
             "post_chars": chars[0], "topic_chars": chars[1],

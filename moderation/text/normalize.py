@@ -131,14 +131,20 @@ def normalize(raw: str) -> NormalizedText:
     m.sub(TAG, _tag, "html_tags")
     m.sub(BBCODE, lambda b: f" {b.group(1)} " if b.group(1) else " ", "bbcode")
     m.sub(ENTITY, lambda e: html.unescape(e.group(0)), "html_entities")
-    m.map_chars(lambda ch: "" if ord(ch) in ZERO_WIDTH else ch, "zero_width")
-    m.map_chars(_nfkc, "unicode_compat")
+    if m.text.translate(ZERO_WIDTH) != m.text:
+        m.map_chars(lambda ch: "" if ord(ch) in ZERO_WIDTH else ch, "zero_width")
+    if not unicodedata.is_normalized("NFKC", m.text):
+        m.map_chars(_nfkc, "unicode_compat")
     m.sub(MIXED_WORD, _unmix, "lookalike_letters")
     m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
     m.sub(SPACED, lambda s: s.group(0)[::2], "spaced_letters")
     m.sub(TOKEN, _unleet, "leetspeak")
-    m.map_chars(str.casefold, "case")
-    m.evasions.pop("case", None)
+    folded = m.text.casefold()
+    if len(folded) == len(m.text):
+        m.text = folded  # one to one: positions unchanged
+    else:
+        m.map_chars(str.casefold, "case")
+        m.evasions.pop("case", None)
     m.sub(SPACES, lambda s: " " if s.group(0) != " " else s.group(0), "space")
     m.evasions.pop("space", None)
     start = len(m.text) - len(m.text.lstrip())

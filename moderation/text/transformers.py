@@ -43,7 +43,7 @@ class CommentSignals(TransformerMixin, BaseEstimator):
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         self._check_columns(X)
-        rows = [self._row(r) for r in X[SIGNAL_COLUMNS].itertuples(index=False)]
+        rows = [self._row(*r) for r in zip(*(X[c].tolist() for c in SIGNAL_COLUMNS), strict=True)]
         return np.asarray(rows, dtype=float).reshape(len(rows), len(SIGNAL_NAMES))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -58,18 +58,20 @@ class CommentSignals(TransformerMixin, BaseEstimator):
     def _count(self, n: float) -> float:
         return math.log1p(n) if self.log_counts else float(n)
 
-    def _row(self, r: Any) -> list[float]:
-        raw, clean = str(r.content), str(r.clean)
+    def _row(
+        self, raw: str, clean: str, evasions: int, author_name: str, author_url: str, language: str,
+        language_confidence: float, language_reliable: bool, site_languages: str,
+    ) -> list[float]:  # fmt: skip
         links = find_links(clean)
         domains = {link.domain for link in links}
-        author = author_signals(str(r.author_name), str(r.author_url))
+        author = author_signals(str(author_name), str(author_url))
         letters = [c for c in raw if c.isalpha()]
-        site_languages = str(r.site_languages).split()
+        languages = str(site_languages).split()
         mismatch = bool(
-            site_languages
-            and r.language not in site_languages
-            and r.language_reliable
-            and r.language_confidence >= self.mismatch_confidence
+            languages
+            and language not in languages
+            and language_reliable
+            and language_confidence >= self.mismatch_confidence
         )
         return [
             self._count(len(links)),
@@ -77,7 +79,7 @@ class CommentSignals(TransformerMixin, BaseEstimator):
             self._count(len(find_emails(clean))),
             self._count(len(find_phones(clean))),
             self._count(len(ANCHOR.findall(raw)) + len(BBCODE_URL.findall(raw))),
-            self._count(float(r.evasions)),
+            self._count(float(evasions)),
             float(author.has_url),
             float(bool(author.url_domain) and author.url_domain in domains),
             self._count(author.name_words),
@@ -89,5 +91,5 @@ class CommentSignals(TransformerMixin, BaseEstimator):
             self._count(raw.count("!")),
             self._count(len(raw)),
             float(mismatch),
-            float(not r.language_reliable),
+            float(not language_reliable),
         ]

@@ -28,7 +28,8 @@ TEST_SHARE = 0.2
 
 def canonical(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with exactly the canonical columns (missing ones empty), as strings, and checked."""
-    out = frame.reindex(columns=CANONICAL_COLUMNS).fillna("").astype(str)
+    out = frame.reindex(columns=CANONICAL_COLUMNS, fill_value="")
+    out = out.astype(object).where(out.notna(), "").astype(str)
     bad = sorted(set(out["label"]) - LABELS)
     if bad:
         raise DatasetError(f"labels must be one of {sorted(LABELS)}; found {bad[:5]}")
