@@ -1,0 +1,99 @@
+"""Speed benchmark on one core: language detection, one comment at a time, and batches; with a
+plain TF-IDF + logistic regression measured in the same run as the baseline.
+
+    taskset -c 0 python bench/speed.py [--models-dir models]
+
+Each comment is scored once (language guesses are cached per text, and a repeat would hit the
+cache). Medians and 99th percentiles over the seed corpus' comments under their own posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from common import ROOT
+from langdetect import DetectorFactory
+from langdetect.detector_factory import init_factory
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from moderation.domain import Comment, Post, Site
+from moderation.scoring.scorer import Scorer
+from moderation.text.language import detect_language
+from moderation.training.corpus import load_seed
+
+
+def timed(fn: Callable[[Any], object], inputs: Sequence[Any]) -> tuple[float, float]:
+    times = []
+    for item in inputs:
+        started = time.perf_counter()
+        fn(item)
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return statistics.median(times) * 1000, times[int(len(times) * 0.99)] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--models-dir", type=Path, default=ROOT / "models")
+    args = parser.parse_args()
+    seed = load_seed(ROOT / "data")
+    items = [
+        (Comment(r.content, r.author_name, r.author_email, r.author_url),
+         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";"))), Site((r.site_languages,), r.site_topic))
+        for r in seed.itertuples()
+    ]  # fmt: skip
+    texts = [c.content for c, _, _ in items]
+
+    DetectorFactory.seed = 0
+    init_factory()
+    from langdetect.detector_factory import _factory
+
+    def langdetect_default(text: str) -> object:
+        detector = _factory.create()
+        detector.append(text)
+        return detector.get_probabilities()
+
+    print("| what | median ms | p99 ms | per second |\n|---|---|---|---|")
+
+    def row(name: str, median: float, p99: float) -> None:
+        print(f"| {name} | {median:.2f} | {p99:.2f} | {1000 / median:,.0f} |")
+
+    row("langdetect at its defaults (baseline)", *timed(langdetect_default, texts[:600]))
+    detect_language.cache_clear()
+    row("our language step (uncached)", *timed(detect_language.__wrapped__, texts[:600]))
+
+    plain = Pipeline([
+        ("features", FeatureUnion([("word", TfidfVectorizer(sublinear_tf=True)),
+                                   ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True))])),
+        ("classifier", LogisticRegression(max_iter=1000)),
+    ]).fit(texts, seed["label"].eq("spam"))  # fmt: skip
+    row("plain word+char TF-IDF + LR, one comment (baseline)", *timed(lambda t: plain.predict_proba([t]), texts[:600]))
+
+    scorer = Scorer.load(args.models_dir)
+    scorer.score(*items[0])
+    detect_language.cache_clear()
+    row("Scorer.score, one comment, with reasons and spans", *timed(lambda it: scorer.score(*it), items[:600]))
+    detect_language.cache_clear()
+    row("Scorer, one comment, scores only", *timed(lambda it: scorer.score_many([it], explain=False), items[600:1200]))
+
+    for explain in (False, True):
+        detect_language.cache_clear()
+        batch = items[:2000]
+        started = time.perf_counter()
+        scorer.score_many(batch, explain=explain)
+        rate = len(batch) / (time.perf_counter() - started)
+        print(f"| Scorer.score_many, 2,000 comments, {'with' if explain else 'without'} reasons | – | – | {rate:,.0f} |")
+    started = time.perf_counter()
+    plain.predict_proba(texts[:2000])
+    print(f"| plain TF-IDF + LR, batch of 2,000 (baseline) | – | – | {2000 / (time.perf_counter() - started):,.0f} |")
+
+
+if __name__ == "__main__":
+    main()
