@@ -71,18 +71,25 @@ def leave_one_video_out(prepared: pd.DataFrame) -> dict[str, Any]:
             results[name][video] = binary_metrics(truth, model.predict_proba(test)[:, 1])
     for name in results:
         per_video = [results[name][v] for v in VIDEOS]
-        results[name]["mean"] = {k: round(float(np.mean([m[k] for m in per_video])), 4) for k in ("precision", "recall", "f1", "roc_auc")}
+        results[name]["mean"] = {
+            k: round(float(np.mean([m[k] for m in per_video])), 4) for k in ("precision", "recall", "f1", "roc_auc")
+        }
     return results
 
 
 def table(held: dict[str, Any], task: str, group: str) -> list[str]:
-    lines = [f"| {group} | rows | ours F1 | base F1 | ours P | ours R | ours AUC | base AUC |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"| {group} | rows | ours F1 | base F1 | ours P | ours R | ours AUC | base AUC |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     ours, base = held["ours"]["metrics"][task], held["baseline"]["metrics"][task]
     slices = {"all": ours["all"]} | ours[group]
     for key, m in slices.items():
         b = base["all"] if key == "all" else base[group][key]
         fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-        lines.append(f"| {key} | {m['rows']} | {fmt(m['f1'])} | {fmt(b['f1'])} | {fmt(m['precision'])} | {fmt(m['recall'])} | {fmt(m['roc_auc'])} | {fmt(b['roc_auc'])} |")
+        lines.append(
+            f"| {key} | {m['rows']} | {fmt(m['f1'])} | {fmt(b['f1'])} | {fmt(m['precision'])} | {fmt(m['recall'])} | {fmt(m['roc_auc'])} | {fmt(b['roc_auc'])} |"
+        )
     return lines
 
 
@@ -108,7 +115,9 @@ def main() -> None:
     for video in [*VIDEOS, "mean"]:
         o, b = lovo["ours"][video], lovo["baseline"][video]
         print(f"| {video} | {o['f1']:.3f} | {b['f1']:.3f} | {o['roc_auc']:.3f} | {b['roc_auc']:.3f} |")
-    print(f"\nfit seconds: ours {held['ours']['fit_s']}, baseline {held['baseline']['fit_s']}; total {report['seconds']} s")
+    print(
+        f"\nfit seconds: ours {held['ours']['fit_s']}, baseline {held['baseline']['fit_s']}; total {report['seconds']} s"
+    )
 
 
 if __name__ == "__main__":

@@ -89,7 +89,9 @@ def main() -> None:
         started = time.perf_counter()
         scorer.score_many(batch, explain=explain)
         rate = len(batch) / (time.perf_counter() - started)
-        print(f"| Scorer.score_many, 2,000 comments, {'with' if explain else 'without'} reasons | – | – | {rate:,.0f} |")
+        print(
+            f"| Scorer.score_many, 2,000 comments, {'with' if explain else 'without'} reasons | – | – | {rate:,.0f} |"
+        )
     started = time.perf_counter()
     plain.predict_proba(texts[:2000])
     print(f"| plain TF-IDF + LR, batch of 2,000 (baseline) | – | – | {2000 / (time.perf_counter() - started):,.0f} |")

@@ -121,7 +121,13 @@ def list_models(models_dir: ModelsDirOption = None) -> None:
         def f1(task: str, m: dict[str, Any] = metrics) -> str:
             return str(m.get(task, {}).get("all", {}).get("f1", "–"))
 
-        table.add_row(v.version, "*" if v.version == current else "", v.metadata.get("created_at", ""), f1("spam"), f1("off_topic"))
+        table.add_row(
+            v.version,
+            "*" if v.version == current else "",
+            v.metadata.get("created_at", ""),
+            f1("spam"),
+            f1("off_topic"),
+        )
     Console().print(table)
 
 
@@ -139,4 +145,3 @@ def show_model(version: Annotated[str | None, typer.Argument()] = None, models_d
 def main() -> None:
     """Entry point of the ``moderation`` console script."""
     app()
-

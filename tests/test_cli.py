@@ -16,7 +16,9 @@ def run(*args: str, stdin: str = "", env_dir: Path | None = None) -> subprocess.
     env = {"PATH": str(Path(sys.executable).parent), "HOME": str(ROOT)}
     if env_dir:
         env["MODERATION_MODELS_DIR"] = str(env_dir)
-    return subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False)
+    return subprocess.run(
+        args, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=600, check=False
+    )
 
 
 def test_train_py_writes_a_verified_current_version(tmp_path):

@@ -45,7 +45,7 @@ def test_other_scikit_learn_version_is_refused(registry_copy):
     metadata = json.loads(path.read_text())
     metadata["libraries"]["scikit-learn"] = "0.1"
     path.write_text(json.dumps(metadata))
-    with pytest.raises(ModelIntegrityError, match="scikit-learn 0.1"):
+    with pytest.raises(ModelIntegrityError, match=r"scikit-learn 0\.1"):
         registry_copy.load(version)
 
 

@@ -95,9 +95,20 @@ class Scorer:
     def _language_reasons(language: str, reliable: bool, site_languages: str) -> tuple[Reason, ...]:
         reasons = []
         if site_languages and language not in site_languages.split():
-            reasons.append(Reason("language", f"language {language}, site uses {site_languages.replace(' ', ', ')}", 0.0, "language"))
+            reasons.append(
+                Reason(
+                    "language", f"language {language}, site uses {site_languages.replace(' ', ', ')}", 0.0, "language"
+                )
+            )
         if not reliable:
-            reasons.append(Reason("language_short_text", f"under {SHORT_TEXT} letters: the language guess is unreliable", 0.0, "language"))
+            reasons.append(
+                Reason(
+                    "language_short_text",
+                    f"under {SHORT_TEXT} letters: the language guess is unreliable",
+                    0.0,
+                    "language",
+                )
+            )
         return tuple(reasons)
 
 

@@ -75,7 +75,11 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         concepts = l2_normalize(words @ self.concepts_)
 
         def rows_dot(a: Any, key: str) -> np.ndarray:
-            b = sparse.vstack([c[key] for c in contexts]) if sparse.issparse(a) else np.vstack([c[key] for c in contexts])
+            b = (
+                sparse.vstack([c[key] for c in contexts])
+                if sparse.issparse(a)
+                else np.vstack([c[key] for c in contexts])
+            )
             product = a.multiply(b).sum(axis=1) if sparse.issparse(a) else (a * b).sum(axis=1)
             return np.asarray(product).ravel()
 

@@ -28,7 +28,9 @@ def metrics_table(title: str, metrics: dict[str, Any]) -> Table:
         slices += [(f"language {k}", v) for k, v in sorted(metrics[task]["by_language"].items())]
         for name, m in slices:
             auc = "–" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-            table.add_row(task, name, str(m["rows"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", auc)
+            table.add_row(
+                task, name, str(m["rows"]), f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", auc
+            )
     return table
 
 
@@ -45,7 +47,9 @@ def run_training(specs: list[str], models_dir: Path, promote: bool, seed: int, c
     print(result.version.version)
 
 
-def run_evaluation(specs: list[str], models_dir: Path, version: str | None, split: str, as_json: bool, console: Console) -> None:
+def run_evaluation(
+    specs: list[str], models_dir: Path, version: str | None, split: str, as_json: bool, console: Console
+) -> None:
     """Evaluate a version on datasets; a table on stderr unless ``as_json``, JSON on stdout."""
     if split not in ("test", "train", "all"):
         raise DatasetError(f"--split must be test, train or all, not {split!r}")

@@ -37,7 +37,7 @@ def binary_metrics(truth: np.ndarray, probability: np.ndarray, threshold: float 
     predicted = probability >= threshold
     both = len(set(truth.tolist())) == 2
     return {
-        "rows": int(len(truth)),
+        "rows": len(truth),
         "positives": int(truth.sum()),
         "precision": round(float(precision_score(truth, predicted, zero_division=0)), 4),
         "recall": round(float(recall_score(truth, predicted, zero_division=0)), 4),

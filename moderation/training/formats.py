@@ -168,7 +168,7 @@ def load_newsgroups(path: Path, posts: int = 1500, seed: int = 0) -> pd.DataFram
 def load_canonical(path: Path) -> pd.DataFrame:
     """A CSV in the canonical schema (columns missing from it are left empty)."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return canonical(raw.assign(source=raw["source"] if "source" in raw else path.stem))
+    return canonical(raw.assign(source=raw.get("source", path.stem)))
 
 
 FORMATS: dict[str, Loader] = {

@@ -9,12 +9,12 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay
 
-from moderation.training.evaluate import TASKS, task_rows  # noqa: E402
+from moderation.training.evaluate import TASKS, task_rows
 
 
 def _plots(folder: Path, prepared: pd.DataFrame, probabilities: dict[str, np.ndarray]) -> list[str]:
@@ -48,9 +48,8 @@ def _table(metrics: dict[str, dict[str, Any]], heading: str) -> list[str]:
     lines = [f"| {heading} | rows | positives | precision | recall | F1 | ROC-AUC |", "|---|---|---|---|---|---|---|"]
     for name, m in sorted(metrics.items()):
         auc = "–" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-        lines.append(
-            f"| {name} | {m['rows']} | {m['positives']} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {auc} |"
-        )
+        cells = [name, m["rows"], m["positives"], f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", auc]
+        lines.append("| " + " | ".join(map(str, cells)) + " |")
     return lines
 
 
@@ -75,9 +74,10 @@ def write_report(
         "",
         "## Thresholds",
         "",
-        f"- spam: queue at {metadata['thresholds']['spam']['queue_at']}, remove at {metadata['thresholds']['spam']['remove_at']}",
-        f"- off-topic: queue at {metadata['thresholds']['off_topic']['queue_at']}, "
-        f"remove at {metadata['thresholds']['off_topic']['remove_at']}",
+        *[
+            f"- {task}: queue at {levels['queue_at']}, remove at {levels['remove_at']}"
+            for task, levels in metadata["thresholds"].items()
+        ],
     ]
     for task in TASKS:
         if task not in metrics:

@@ -22,7 +22,7 @@ import sklearn
 
 from moderation.errors import DatasetError
 from moderation.registry import ModelVersion, Registry, sha256_file
-from moderation.scoring.bundle import ModelBundle, Thresholds
+from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
 from moderation.training.assemble import combine, off_topic_table, prepare_all, with_swapped
 from moderation.training.evaluate import evaluate_predictions, predict, task_rows, threshold_for_precision
@@ -112,28 +112,38 @@ def train(
         for task, thresholds in (("spam", bundle.spam_thresholds), ("off_topic", bundle.off_topic_thresholds)):
             mask = task_rows(test, task).to_numpy()
             truth = (test.loc[mask, "label"] == task).to_numpy()
-            thresholds.remove_at = threshold_for_precision(truth, probabilities[task][mask], REMOVE_PRECISION, floor=0.8)
+            thresholds.remove_at = threshold_for_precision(
+                truth, probabilities[task][mask], REMOVE_PRECISION, floor=0.8
+            )
     created = datetime.now(UTC)
     version_id = new_version_id(created)
     metadata = {
         "created_at": created.isoformat(timespec="seconds"),
         "libraries": {
-            "python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
-            "scipy": scipy.__version__, "pandas": pd.__version__, "joblib": joblib.__version__,
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "pandas": pd.__version__,
+            "joblib": joblib.__version__,
             "langdetect": getattr(langdetect, "__version__", "1.0.9"),
-        },  # fmt: skip
+        },
         "datasets": [_dataset_record(spec, f) for spec, f in loaded],
         "rows": {
-            "combined": len(frame), "train_spam": len(train_spam), "train_off_topic": len(train_off),
-            "test": len(test), "test_spam_rows": int(task_rows(test, "spam").sum()),
+            "combined": len(frame),
+            "train_spam": len(train_spam),
+            "train_off_topic": len(train_off),
+            "test": len(test),
+            "test_spam_rows": int(task_rows(test, "spam").sum()),
             "test_off_topic_rows": int(task_rows(test, "off_topic").sum()),
-        },  # fmt: skip
+        },
         "split_rule": "sha256 of the folded text; about 20% test (moderation.training.corpus.split_of)",
         "seed": seed,
         "metrics": metrics,
         "thresholds": {
-            "spam": vars(bundle.spam_thresholds).copy(), "off_topic": vars(bundle.off_topic_thresholds).copy(),
-        },  # fmt: skip
+            "spam": vars(bundle.spam_thresholds).copy(),
+            "off_topic": vars(bundle.off_topic_thresholds).copy(),
+        },
         "timings_s": timings,
     }
     registry = Registry(models_dir)

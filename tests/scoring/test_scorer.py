@@ -25,7 +25,9 @@ GARDEN_SITE = Site(("sv",), "Bloggen handlar om trädgård och odling.")
 
 
 def test_swedish_comment_about_an_everyday_matter_is_off_topic_under_the_seed_post(scorer):
-    comment = Comment("Vet någon om tandläkaren på Storgatan i Uppsala tar emot nya patienter? Min har gått i pension.", "Karin")
+    comment = Comment(
+        "Vet någon om tandläkaren på Storgatan i Uppsala tar emot nya patienter? Min har gått i pension.", "Karin"
+    )
     scores = scorer.score(comment, SEED_POST, SEED_SITE)
     assert scores.off_topic > 0.5
     assert scores.spam < 0.5
@@ -63,16 +65,24 @@ def test_link_drop_stays_spam_when_its_words_are_swapped(scorer):
     site = Site(("en",), "A blog about software engineering and databases.")
     post = Post("Why we moved to PostgreSQL", "Our billing service moved from MongoDB to PostgreSQL.", ("postgresql",))
     for words in ("Cheap replica watches, best prices online", "Discount designer handbags, free shipping today"):
-        comment = Comment(f"{words} http://luxury-deals.example/shop", "luxury deals store", "", "http://luxury-deals.example")
+        comment = Comment(
+            f"{words} http://luxury-deals.example/shop", "luxury deals store", "", "http://luxury-deals.example"
+        )
         assert scorer.score(comment, post, site).spam > 0.5
 
 
 def test_polite_on_topic_comment_stays_ham_with_a_harmless_link(scorer):
     site = Site(("en",), "A blog about software engineering and databases.")
-    post = Post("Why we moved to PostgreSQL", "Our billing service moved from MongoDB to PostgreSQL and JSONB.", ("postgresql",))
+    post = Post(
+        "Why we moved to PostgreSQL", "Our billing service moved from MongoDB to PostgreSQL and JSONB.", ("postgresql",)
+    )
     text = "Thanks for writing this up. How did you migrate the JSONB indexes from MongoDB without downtime?"
     plain = scorer.score(Comment(text, "Maria"), post, site)
-    linked = scorer.score(Comment(text + " The PostgreSQL docs on GIN indexes helped me: https://www.postgresql.org/docs/", "Maria"), post, site)
+    linked = scorer.score(
+        Comment(text + " The PostgreSQL docs on GIN indexes helped me: https://www.postgresql.org/docs/", "Maria"),
+        post,
+        site,
+    )
     assert plain.spam < 0.5
     assert linked.spam < 0.5
 

@@ -27,11 +27,19 @@ def files(tmp_path: Path) -> dict[str, Path]:
     with gzip.open(news, "wt", encoding="utf-8") as handle:
         handle.write("\n".join(rows).replace("\\n", "\n") + "\n")
     return {
-        "youtube": write(tmp_path / "yt.csv", "COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\na1,Ann,2014-01-01,\"check out my channel\ufeff\",1\na2,Bob,2014-01-02,\"love this song\",0\n"),
+        "youtube": write(
+            tmp_path / "yt.csv",
+            'COMMENT_ID,AUTHOR,DATE,CONTENT,CLASS\na1,Ann,2014-01-01,"check out my channel\ufeff",1\na2,Bob,2014-01-02,"love this song",0\n',
+        ),
         "sms": write(tmp_path / "SMS", 'ham\tsee you at 5 "ok"\nspam\tWIN a prize now\n'),
-        "sms_translated": write(tmp_path / "mt.csv", "labels,text,text_hi,text_de,text_fr\nspam,Win now,अभी जीतें,Jetzt gewinnen,Gagnez maintenant\n"),
+        "sms_translated": write(
+            tmp_path / "mt.csv",
+            "labels,text,text_hi,text_de,text_fr\nspam,Win now,अभी जीतें,Jetzt gewinnen,Gagnez maintenant\n",
+        ),
         "label_text": write(tmp_path / "ru_telegram.csv", "label,message\n1,Заработок без вложений\n0,привет всем\n"),
-        "semeval": write(tmp_path / "q.xml", """<?xml version="1.0" encoding="utf-8"?><xml>
+        "semeval": write(
+            tmp_path / "q.xml",
+            """<?xml version="1.0" encoding="utf-8"?><xml>
 <OrgQuestion ORGQ_ID="Q1"><Thread THREAD_SEQUENCE="Q1_R1">
 <RelQuestion RELQ_ID="Q1_R1" RELQ_CATEGORY="Advice"><RelQSubject>Good bank</RelQSubject><RelQBody>Which bank?</RelQBody></RelQuestion>
 <RelComment RELC_ID="Q1_R1_C1" RELC_RELEVANCE2RELQ="Good" RELC_USERNAME="u"><RelCText>QNB is fine</RelCText></RelComment>
@@ -40,13 +48,16 @@ def files(tmp_path: Path) -> dict[str, Path]:
 </Thread><Thread THREAD_SEQUENCE="Q1_R2" SubtaskA_Skip_Because_Same_As_RelQuestion_ID="Q1_R1">
 <RelQuestion RELQ_ID="Q1_R2" RELQ_CATEGORY="Advice"><RelQSubject>x</RelQSubject><RelQBody>y</RelQBody></RelQuestion>
 <RelComment RELC_ID="Q1_R2_C1" RELC_RELEVANCE2RELQ="Good"><RelCText>repeated</RelCText></RelComment>
-</Thread></OrgQuestion></xml>"""),
+</Thread></OrgQuestion></xml>""",
+        ),
         "newsgroups": news,
         "canonical": write(tmp_path / "export.csv", "content,label,site\nnice post,ham,a\n"),
     }
 
 
-@pytest.mark.parametrize("fmt", ["youtube", "sms", "sms_translated", "label_text", "semeval", "newsgroups", "canonical"])
+@pytest.mark.parametrize(
+    "fmt", ["youtube", "sms", "sms_translated", "label_text", "semeval", "newsgroups", "canonical"]
+)
 def test_format_is_detected_from_contents(files, fmt):
     assert detect_format(files[fmt]) == fmt
 
