@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -52,18 +53,23 @@ def evaluate(bundle: ModelBundle, prepared: pd.DataFrame, threshold: float = 0.5
     return evaluate_predictions(prepared, probabilities, threshold)
 
 
+def judged(
+    prepared: pd.DataFrame, probabilities: dict[str, np.ndarray]
+) -> Iterator[tuple[str, pd.DataFrame, np.ndarray, np.ndarray]]:
+    """For each task with rows to judge: the task, its rows, the truth and the scores."""
+    for task in TASKS:
+        mask = task_rows(prepared, task).to_numpy()
+        if mask.any():
+            rows = prepared.loc[mask]
+            yield task, rows, (rows["label"] == task).to_numpy(), probabilities[task][mask]
+
+
 def evaluate_predictions(
     prepared: pd.DataFrame, probabilities: dict[str, np.ndarray], threshold: float = 0.5
 ) -> dict[str, Any]:
     """Metrics from precomputed probabilities (see ``evaluate``)."""
     report: dict[str, Any] = {}
-    for task in TASKS:
-        mask = task_rows(prepared, task).to_numpy()
-        if not mask.any():
-            continue
-        rows = prepared.loc[mask]
-        truth = (rows["label"] == task).to_numpy()
-        scores = probabilities[task][mask]
+    for task, rows, truth, scores in judged(prepared, probabilities):
         declared = rows.get("dataset_language", pd.Series("", index=rows.index))
         language = declared.where(declared != "", rows["language"])
         report[task] = {

@@ -14,18 +14,12 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay
 
-from moderation.training.evaluate import TASKS, task_rows
+from moderation.training.evaluate import TASKS, judged
 
 
 def _plots(folder: Path, prepared: pd.DataFrame, probabilities: dict[str, np.ndarray]) -> list[str]:
     files = []
-    for task in TASKS:
-        mask = task_rows(prepared, task).to_numpy()
-        if not mask.any():
-            continue
-        rows = prepared.loc[mask]
-        truth = (rows["label"] == task).to_numpy()
-        scores = probabilities[task][mask]
+    for task, rows, truth, scores in judged(prepared, probabilities):
         figure, (curve, matrix) = plt.subplots(1, 2, figsize=(11, 4.5))
         for source, idx in sorted(rows.groupby("source").indices.items()):
             if 0 < truth[idx].sum() < len(idx):
