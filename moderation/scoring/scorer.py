@@ -123,8 +123,10 @@ def calibrated_probability(classifier: CalibratedClassifierCV, x: sparse.csr_mat
 def transform_columns(features: ColumnTransformer, frame: pd.DataFrame) -> sparse.csr_matrix:
     """What ``features.transform(frame)`` returns, without its per-call dispatch and validation,
     which cost more than the transforms themselves on one comment (BENCHMARKS.md)."""
+    # Our own transformers pick their columns from the whole frame; copying a column subset per
+    # call costs more than they do.
     parts = [
-        transformer.transform(frame[columns])
+        transformer.transform(frame if isinstance(columns, list) else frame[columns])
         for _, transformer, columns in features.transformers_
         if transformer != "drop"
     ]

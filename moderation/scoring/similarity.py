@@ -12,7 +12,6 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize as l2_normalize
 
 from moderation.text.normalize import normalize
 
@@ -68,28 +67,29 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
         self._check_columns(X)
-        comments = list(X["clean"])
-        contexts = [self._context(tuple(r)) for r in X[SIMILARITY_COLUMNS[1:]].itertuples(index=False)]
+        comments = X["clean"].tolist()
+        keys = zip(*(X[c].tolist() for c in SIMILARITY_COLUMNS[1:]), strict=True)
+        contexts = [self._context(key) for key in keys]
         words = self.words_.transform(comments)
         chars = self.chars_.transform(comments)
-        concepts = l2_normalize(words @ self.concepts_)
+        concepts = _unit_rows(np.asarray(words @ self.concepts_))
 
-        def rows_dot(a: Any, key: str) -> np.ndarray:
-            b = (
-                sparse.vstack([c[key] for c in contexts])
-                if sparse.issparse(a)
-                else np.vstack([c[key] for c in contexts])
-            )
-            product = a.multiply(b).sum(axis=1) if sparse.issparse(a) else (a * b).sum(axis=1)
-            return np.asarray(product).ravel()
+        def dots(matrix: sparse.csr_matrix, key: str) -> np.ndarray:
+            out = np.zeros(matrix.shape[0])
+            for i, context in enumerate(contexts):
+                row = slice(matrix.indptr[i], matrix.indptr[i + 1])
+                weights = context[key]
+                pairs = zip(matrix.indices[row].tolist(), matrix.data[row].tolist(), strict=True)
+                out[i] = sum(w * weights.get(j, 0.0) for j, w in pairs)
+            return out
 
-        post_words = rows_dot(words, "post_words")
-        title_words = rows_dot(words, "title_words")
-        topic_words = rows_dot(words, "topic_words")
-        post_chars = rows_dot(chars, "post_chars")
-        topic_chars = rows_dot(chars, "topic_chars")
-        post_concepts = rows_dot(concepts, "post_concepts")
-        topic_concepts = rows_dot(concepts, "topic_concepts")
+        post_words = dots(words, "post_words")
+        title_words = dots(words, "title_words")
+        topic_words = dots(words, "topic_words")
+        post_chars = dots(chars, "post_chars")
+        topic_chars = dots(chars, "topic_chars")
+        post_concepts = np.einsum("ij,ij->i", concepts, np.vstack([c["post_concepts"] for c in contexts]))
+        topic_concepts = np.einsum("ij,ij->i", concepts, np.vstack([c["topic_concepts"] for c in contexts]))
         tokens = [set(WORD.findall(text)) for text in comments]
         post_overlap = np.array([_share(t, c["post_tokens"]) for t, c in zip(tokens, contexts, strict=True)])
         topic_overlap = np.array([_share(t, c["topic_tokens"]) for t, c in zip(tokens, contexts, strict=True)])
@@ -122,10 +122,15 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         post, heading, topic = _context_texts(*key)
         words = self.words_.transform([post, heading, topic])
         chars = self.chars_.transform([post, topic])
-        concepts = l2_normalize(words @ self.concepts_)
+        concepts = _unit_rows(np.asarray(words @ self.concepts_))
+
+        def weights(matrix: sparse.csr_matrix, i: int) -> dict[int, float]:
+            row = slice(matrix.indptr[i], matrix.indptr[i + 1])
+            return dict(zip(matrix.indices[row].tolist(), matrix.data[row].tolist(), strict=True))
+
         value = {
-            "post_words": words[0], "title_words": words[1], "topic_words": words[2],
-            "post_chars": chars[0], "topic_chars": chars[1],
+            "post_words": weights(words, 0), "title_words": weights(words, 1), "topic_words": weights(words, 2),
+            "post_chars": weights(chars, 0), "topic_chars": weights(chars, 1),
             "post_concepts": concepts[0], "topic_concepts": concepts[2],
             "post_tokens": set(WORD.findall(post)), "topic_tokens": set(WORD.findall(topic)),
         }  # fmt: skip
@@ -133,6 +138,11 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         if len(cache) > CONTEXT_CACHE_SIZE:
             cache.popitem(last=False)
         return value
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1.0, norms)
 
 
 def _share(tokens: set[str], context: set[str]) -> float:
