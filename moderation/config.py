@@ -15,8 +15,6 @@ class Settings(BaseSettings):
 
     models_dir: Path = Path("models")
     data_dir: Path = Path("data")
-    shared_data_dir: Path = Path("../shared/data")
-    random_seed: int = 0
 
 
 @lru_cache(maxsize=1)

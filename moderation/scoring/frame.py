@@ -15,9 +15,6 @@ INPUT_COLUMNS = [
     "content", "author_name", "author_email", "author_url",
     "post_title", "post_body", "post_tags", "site_topic", "site_languages",
 ]  # fmt: skip
-PREPARED_COLUMNS = [
-    *INPUT_COLUMNS, "clean", "evasions", "language", "language_confidence", "language_reliable",
-]  # fmt: skip
 
 
 def comments_frame(items: Sequence[tuple[Comment, Post, Site]]) -> pd.DataFrame:
