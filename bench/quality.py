@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
-from moderation.training.assemble import off_topic_table, with_swapped
+from moderation.training.assemble import training_tables
 from moderation.training.evaluate import binary_metrics, evaluate_predictions
 
 
@@ -46,11 +46,9 @@ def fit_both(train_spam: pd.DataFrame, train_off: pd.DataFrame) -> dict[str, dic
 
 
 def held_out(prepared: pd.DataFrame) -> dict[str, Any]:
-    train_spam = prepared.loc[prepared["split"] == "train"]
-    off = off_topic_table(prepared, seed=0)
-    train_off = off.loc[off["split"] == "train"]
-    test = with_swapped(prepared, seed=0).query("split == 'test'").reset_index(drop=True)
-    models = fit_both(train_spam, train_off)
+    tables = training_tables(prepared, seed=0)
+    test = tables.test
+    models = fit_both(tables.train_spam, tables.train_off_topic)
     results = {}
     for name, fitted in models.items():
         probabilities = {task: fitted[task].predict_proba(test)[:, 1] for task in ("spam", "off_topic")}

@@ -46,7 +46,8 @@ class LinearExplainer:
         for name, transformer, _ in features.transformers_:
             if hasattr(transformer, "named_steps") and "scale" in transformer.named_steps:
                 self.scalers[name] = transformer.named_steps["scale"]
-        self.short = np.array([n.split("__", 1)[1] for n in self.names], dtype=object)
+        self.groups = [n.split("__", 1)[0] for n in self.names]
+        self.short = [n.split("__", 1)[1] for n in self.names]
 
     def contributions(self, row: sparse.csr_matrix) -> Contributions:
         """Contributions of one transformed row (1 x n_features)."""
@@ -57,7 +58,7 @@ class LinearExplainer:
         means: dict[str, float] = {}
         for index, value in zip(row.indices, row.data, strict=True):
             weight = float(self.coef[index] * value)
-            group = self.names[index].split("__", 1)[0]
+            group = self.groups[index]
             if group in found:
                 found[group][self.short[index]] = weight
         for group, scaler in self.scalers.items():
@@ -65,9 +66,10 @@ class LinearExplainer:
             values = row[:, part].toarray().ravel()
             unscaled = values * scaler.scale_ + scaler.mean_
             for offset, (value, original) in enumerate(zip(values, unscaled, strict=True)):
-                dense[str(self.short[part.start + offset])] = float(self.coef[part.start + offset] * value)
-                raw[str(self.short[part.start + offset])] = float(original)
-                means[str(self.short[part.start + offset])] = float(scaler.mean_[offset])
+                name = self.short[part.start + offset]
+                dense[name] = float(self.coef[part.start + offset] * value)
+                raw[name] = float(original)
+                means[name] = float(scaler.mean_[offset])
         terms = dict(found["word"])
         for name, weight in found["author"].items():
             terms[f"author:{name}"] = weight

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
@@ -50,16 +52,36 @@ def swapped_pairs(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=frame.columns)
 
 
-def off_topic_table(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Rows for the off-topic model: non-spam comments with context, plus swapped pairs."""
-    usable = frame.loc[has_context(frame) & frame["label"].ne("spam")]
-    return pd.concat([usable, swapped_pairs(usable, seed)], ignore_index=True)
+def off_topic_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the off-topic model learns from as they are: non-spam comments with context."""
+    return frame.loc[has_context(frame) & frame["label"].ne("spam")]
+
+
+@dataclass(frozen=True)
+class TrainingTables:
+    """What one training run fits and measures on."""
+
+    train_spam: pd.DataFrame
+    train_off_topic: pd.DataFrame
+    test: pd.DataFrame  # every test-split row, swapped pairs included
+
+
+def training_tables(prepared: pd.DataFrame, seed: int) -> TrainingTables:
+    """Split a prepared frame into the spam and off-topic training tables and the test table,
+    drawing the swapped pairs once for both."""
+    swapped = swapped_pairs(prepared, seed)
+    off_topic = pd.concat([off_topic_rows(prepared), swapped], ignore_index=True)
+    both = pd.concat([prepared, swapped], ignore_index=True)
+    return TrainingTables(
+        train_spam=prepared.loc[prepared["split"] == "train"],
+        train_off_topic=off_topic.loc[off_topic["split"] == "train"],
+        test=both.loc[both["split"] == "test"].reset_index(drop=True),
+    )
 
 
 def with_swapped(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     """Every row, plus the swapped pairs of the off-topic table (for evaluating both tasks at once)."""
-    usable = frame.loc[has_context(frame) & frame["label"].ne("spam")]
-    return pd.concat([frame, swapped_pairs(usable, seed)], ignore_index=True)
+    return pd.concat([frame, swapped_pairs(frame, seed)], ignore_index=True)
 
 
 def prepare_all(frame: pd.DataFrame, n_jobs: int = 2) -> pd.DataFrame:

@@ -215,18 +215,24 @@ def detect_format(path: Path) -> str:
     raise DatasetError(f"{path}: format not recognised from its first line {first[:80]!r}; name it as FORMAT:PATH")
 
 
-def load_dataset(spec: str) -> pd.DataFrame:
-    """Load ``PATH`` or ``FORMAT:PATH`` into the canonical schema."""
+def resolve_spec(spec: str) -> tuple[str, Path]:
+    """The format and path a dataset spec (``PATH`` or ``FORMAT:PATH``) names; the format is
+    detected from the contents when not named."""
     name, sep, rest = spec.partition(":")
-    if sep and name in FORMATS:
-        fmt, path = name, Path(rest)
-    else:
-        path = Path(spec)
-        fmt = ""
+    fmt, path = (name, Path(rest)) if sep and name in FORMATS else ("", Path(spec))
     if not path.exists():
         raise DatasetError(f"no such dataset: {path}")
-    fmt = fmt or detect_format(path)
+    return fmt or detect_format(path), path
+
+
+def load_format(fmt: str, path: Path) -> pd.DataFrame:
+    """Load ``path`` with the loader of ``fmt`` into the canonical schema."""
     try:
         return FORMATS[fmt](path)
     except (KeyError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DatasetError(f"{path} as {fmt}: {exc}") from exc
+
+
+def load_dataset(spec: str) -> pd.DataFrame:
+    """Load ``PATH`` or ``FORMAT:PATH`` into the canonical schema."""
+    return load_format(*resolve_spec(spec))

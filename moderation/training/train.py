@@ -24,9 +24,15 @@ from moderation.errors import DatasetError
 from moderation.registry import ModelVersion, Registry, sha256_file
 from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
-from moderation.training.assemble import combine, off_topic_table, prepare_all, with_swapped
-from moderation.training.evaluate import evaluate_predictions, predict, task_rows, threshold_for_precision
-from moderation.training.formats import detect_format, load_dataset
+from moderation.training.assemble import combine, prepare_all, training_tables
+from moderation.training.evaluate import (
+    evaluate_predictions,
+    judged,
+    predict,
+    task_rows,
+    threshold_for_precision,
+)
+from moderation.training.formats import load_format, resolve_spec
 from moderation.training.report import write_report
 
 REMOVE_PRECISION = 0.98  # automatic removal must be right this often on the test split
@@ -44,10 +50,7 @@ class TrainingResult:
     peak_memory_mb: float
 
 
-def _dataset_record(spec: str, frame: pd.DataFrame) -> dict[str, Any]:
-    name, sep, rest = spec.partition(":")
-    path = Path(rest) if sep and not Path(spec).exists() else Path(spec)
-    fmt = name if sep and not Path(spec).exists() else detect_format(path)
+def _dataset_record(fmt: str, path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     digest = sha256_file(files[0]) if len(files) == 1 else ",".join(sha256_file(f)[:16] for f in files)
     return {"path": str(path), "format": fmt, "rows": len(frame), "sha256": digest}
@@ -91,13 +94,12 @@ def train(
             progress(name, timings[name])
 
     with stage("load"):
-        loaded = [(spec, load_dataset(spec)) for spec in datasets]
-        frame = combine([f for _, f in loaded])
+        resolved = [resolve_spec(spec) for spec in datasets]
+        loaded = [(fmt, path, load_format(fmt, path)) for fmt, path in resolved]
+        frame = combine([f for _, _, f in loaded])
     with stage("prepare (normalise, detect language)"):
-        prepared = prepare_all(frame)
-        off_topic = off_topic_table(prepared, seed)
-    train_spam = prepared.loc[prepared["split"] == "train"]
-    train_off = off_topic.loc[off_topic["split"] == "train"]
+        tables = training_tables(prepare_all(frame), seed)
+    train_spam, train_off, test = tables.train_spam, tables.train_off_topic, tables.test
     if train_spam["label"].eq("spam").sum() < 2 or train_off["label"].eq("off_topic").sum() < 2:
         raise DatasetError("the training split needs spam, ham and off-topic comments with posts")
     with stage("fit spam"):
@@ -106,15 +108,11 @@ def train(
         off = build_off_topic_pipeline(**(off_topic_params or {})).fit(train_off, train_off["label"].eq("off_topic"))
     bundle = ModelBundle(spam=spam, off_topic=off)
     with stage("evaluate"):
-        test = with_swapped(prepared, seed).query("split == 'test'").reset_index(drop=True)
         probabilities = predict(bundle, test)
         metrics = evaluate_predictions(test, probabilities)
-        for task, thresholds in (("spam", bundle.spam_thresholds), ("off_topic", bundle.off_topic_thresholds)):
-            mask = task_rows(test, task).to_numpy()
-            truth = (test.loc[mask, "label"] == task).to_numpy()
-            thresholds.remove_at = threshold_for_precision(
-                truth, probabilities[task][mask], REMOVE_PRECISION, floor=0.8
-            )
+        chosen = {"spam": bundle.spam_thresholds, "off_topic": bundle.off_topic_thresholds}
+        for task, _, truth, scores in judged(test, probabilities):
+            chosen[task].remove_at = threshold_for_precision(truth, scores, REMOVE_PRECISION, floor=0.8)
     created = datetime.now(UTC)
     version_id = new_version_id(created)
     metadata = {
@@ -128,7 +126,7 @@ def train(
             "joblib": joblib.__version__,
             "langdetect": getattr(langdetect, "__version__", "1.0.9"),
         },
-        "datasets": [_dataset_record(spec, f) for spec, f in loaded],
+        "datasets": [_dataset_record(fmt, path, f) for fmt, path, f in loaded],
         "rows": {
             "combined": len(frame),
             "train_spam": len(train_spam),

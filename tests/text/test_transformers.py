@@ -42,10 +42,10 @@ TRANSFORMERS = [
 
 @pytest.mark.parametrize(("transformer", "params", "names"), TRANSFORMERS)
 def test_init_stores_parameters_unchanged(transformer, params, names):
-    signature = inspect.signature(type(transformer).__init__)
-    for name in signature.parameters:
-        if name != "self":
-            assert getattr(transformer, name) is transformer.get_params()[name]
+    given = {name: object() for name in inspect.signature(type(transformer).__init__).parameters if name != "self"}
+    built = type(transformer)(**given)
+    assert all(getattr(built, name) is value for name, value in given.items())
+    assert built.get_params() == given
 
 
 @pytest.mark.parametrize(("transformer", "params", "names"), TRANSFORMERS)
