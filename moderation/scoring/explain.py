@@ -17,6 +17,7 @@ from moderation.text.normalize import NormalizedText
 from moderation.text.signals import find_emails, find_links, find_phones
 
 WORD = re.compile(r"\S+")
+PUNCTUATION = ".,;:!?()\"'"
 MAX_REASONS = 6
 MAX_SPANS = 8
 MIN_WEIGHT = 0.05
@@ -89,13 +90,16 @@ def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, in
     for gram, owners in holders.items():
         for i in owners:
             weights[i] += contributions.chars[gram] / len(owners)
+    stripped = [token.strip(PUNCTUATION) for _, _, token in tokens]
     for term, weight in contributions.terms.items():
         if term.startswith("author:"):
             continue
-        parts = term.split(" ")
-        for i, (_, _, token) in enumerate(tokens):
-            if token.strip(".,;:!?()\"'") == parts[0] or token == term:
-                weights[i] += weight / len(parts)
+        parts = term.split(" ")  # a bigram's weight is shared by its two words
+        for part in parts:
+            # link tokens ("pills.example") also sit inside longer words ("http://pills.example/x")
+            matches = [i for i, word in enumerate(stripped) if word == part or ("." in part and part in word)]
+            for i in matches:  # and a repeated word's by its occurrences
+                weights[i] += weight / len(parts) / len(matches)
     return [(s, e, t, w) for (s, e, t), w in zip(tokens, weights, strict=True)]
 
 
@@ -143,7 +147,7 @@ def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str
         "digit_share": f"{raw.get(name, 0):.0%} of characters are digits",
         "exclamations": f"{round(np.expm1(raw.get(name, 0)))} exclamation marks",
         "length": f"length {round(np.expm1(raw.get(name, 0)))} characters",
-        "language_mismatch": f"language {context['language']}, site uses {context['site_languages'] or 'any'}",
+        "language_mismatch": f"written in {context['language']}, not a language of this site",
         "language_unreliable": "text too short for a reliable language guess",
     }
     return texts.get(name)
@@ -156,7 +160,7 @@ def spam_reasons(
     candidates: list[Reason] = []
     by_word: dict[str, float] = defaultdict(float)
     for _, _, token, weight in words:
-        by_word[token.strip(".,;:!?()\"'")] += weight
+        by_word[token.strip(PUNCTUATION)] += weight
     for word, weight in by_word.items():
         if word and abs(weight) >= MIN_WEIGHT:
             candidates.append(Reason("term", f'term "{word}"', weight))

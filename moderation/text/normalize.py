@@ -84,18 +84,22 @@ class _Mapped:
             return [self.origin[start - 1] if start else 0] * length
         return [old[min(len(old) - 1, k * len(old) // length)] for k in range(length)]
 
-    def map_chars(self, fn: Callable[[str], str], evasion: str) -> None:
+    def map_chars(self, fn: Callable[[str], str], evasion: str, counts: Callable[[str], bool] = bool) -> None:
+        """Replace each character by ``fn(ch)``; changed characters for which ``counts`` holds are
+        counted as ``evasion``."""
         pieces: list[str] = []
         origin: list[int] = []
-        changed = 0
+        changed = counted = 0
         for ch, at in zip(self.text, self.origin, strict=True):
             new = fn(ch)
             if new != ch:
                 changed += 1
+                counted += counts(ch)
             pieces.append(new)
             origin.extend([at] * len(new))
+        if counted:
+            self.evasions[evasion] += counted
         if changed:
-            self.evasions[evasion] += changed
             self.text = "".join(pieces)
             self.origin = origin
 
@@ -134,7 +138,8 @@ def normalize(raw: str) -> NormalizedText:
     if m.text.translate(ZERO_WIDTH) != m.text:
         m.map_chars(lambda ch: "" if ord(ch) in ZERO_WIDTH else ch, "zero_width")
     if not unicodedata.is_normalized("NFKC", m.text):
-        m.map_chars(_nfkc, "unicode_compat")
+        # full-width or styled letters and digits are a trick; no-break spaces and ellipses are not
+        m.map_chars(_nfkc, "unicode_compat", counts=str.isalnum)
     m.sub(MIXED_WORD, _unmix, "lookalike_letters")
     m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
     m.sub(SPACED, lambda s: s.group(0)[::2], "spaced_letters")

@@ -44,3 +44,9 @@ def test_clean_positions_map_back_to_the_raw_text():
     assert raw[raw_start:raw_end] == "W\u200bORLD"
     start = normalized.text.index("viagra")
     assert raw[slice(*normalized.raw_span(start, start + 6))] == "ѵiagra"
+
+
+def test_typographic_spaces_and_ellipses_are_not_evasions():
+    normalized = normalize("Bonjour\u00a0! C\u2019est super\u2026")
+    assert normalized.text == "bonjour ! c\u2019est super..."
+    assert sum(normalized.evasions.values()) == 0

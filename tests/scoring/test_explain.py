@@ -1,0 +1,31 @@
+from moderation.scoring.explain import Contributions, word_weights
+
+
+def contributions(terms: dict[str, float], chars: dict[str, float] | None = None) -> Contributions:
+    return Contributions(terms=terms, chars=chars or {}, dense={}, raw={}, means={})
+
+
+def test_bigram_weight_is_shared_by_both_words_and_repeats_share_theirs():
+    weights = {
+        t: w
+        for _, _, t, w in word_weights(
+            contributions({"cheap pills": 1.0, "casino": 0.6}), "cheap pills, casino casino!"
+        )
+    }
+    assert weights == {"cheap": 0.5, "pills,": 0.5, "casino": 0.3, "casino!": 0.3}
+
+
+def test_character_ngrams_are_shared_by_the_words_holding_them():
+    found = word_weights(contributions({}, {"asin": 0.4, " casi": 0.2}), "casino basin")
+    assert [round(w, 3) for *_, w in found] == [0.4, 0.2]
+
+
+def test_link_terms_reach_the_whole_link_word():
+    found = word_weights(contributions({"pills.example": 0.8}), "see http://pills.example/x now")
+    assert [round(w, 3) for *_, w in found] == [0.0, 0.8, 0.0]
+
+
+def test_total_weight_is_kept():
+    terms = {"free money": 1.2, "now": 0.3}
+    found = word_weights(contributions(terms, {"ey": 0.1}), "free money now, money now")
+    assert round(sum(w for *_, w in found), 6) == round(1.2 + 0.3 + 0.1, 6)
