@@ -23,6 +23,32 @@ LOOKALIKES = str.maketrans(
 )
 LEET = str.maketrans("01345$7", "oieasst")
 
+FORMATTING_TAGS = frozenset(
+    [
+        "a",
+        "br",
+        "p",
+        "b",
+        "i",
+        "u",
+        "em",
+        "strong",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "q",
+        "cite",
+        "code",
+        "pre",
+        "hr",
+        "s",
+        "strike",
+        "small",
+        "sub",
+        "sup",
+    ]
+)
 TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^<>]{0,2000})>|<!--.*?-->", re.S)
 HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
 ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?")
@@ -56,7 +82,15 @@ class _Mapped:
         self.origin = list(range(len(raw)))
         self.evasions: Counter[str] = Counter()
 
-    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str], evasion: str) -> None:
+    def sub(
+        self,
+        pattern: re.Pattern[str],
+        repl: Callable[[re.Match[str]], str],
+        evasion: str,
+        counts: Callable[[re.Match[str]], bool] = bool,
+    ) -> None:
+        """Replace each match by ``repl(match)``; replaced matches for which ``counts`` holds are
+        counted as ``evasion``."""
         pieces: list[str] = []
         origin: list[int] = []
         last = 0
@@ -69,7 +103,8 @@ class _Mapped:
             pieces.append(new)
             origin.extend(self._spread(match.start(), match.end(), len(new)))
             last = match.end()
-            self.evasions[evasion] += 1
+            if counts(match):
+                self.evasions[evasion] += 1
         if last:
             pieces.append(self.text[last:])
             origin.extend(self.origin[last:])
@@ -132,9 +167,16 @@ def normalize(raw: str) -> NormalizedText:
     """Undo HTML, entities, zero-width characters, lookalike letters, leetspeak, spaced-out words
     and defanged links, then fold case and white space."""
     m = _Mapped(raw)
-    m.sub(TAG, _tag, "html_tags")
+    # Line breaks, paragraphs and emphasis are formatting, and links are counted on their own;
+    # other markup (styled, hidden, framed) and letters written as entities are tricks.
+    m.sub(TAG, _tag, "html_tags", counts=lambda t: (t.group(2) or "").lower() not in FORMATTING_TAGS)
     m.sub(BBCODE, lambda b: f" {b.group(1)} " if b.group(1) else " ", "bbcode")
-    m.sub(ENTITY, lambda e: html.unescape(e.group(0)), "html_entities")
+    m.sub(
+        ENTITY,
+        lambda e: html.unescape(e.group(0)),
+        "html_entities",
+        counts=lambda e: html.unescape(e.group(0)).isalnum(),
+    )
     if m.text.translate(ZERO_WIDTH) != m.text:
         m.map_chars(lambda ch: "" if ord(ch) in ZERO_WIDTH else ch, "zero_width")
     if not unicodedata.is_normalized("NFKC", m.text):

@@ -25,8 +25,9 @@ def test_fullwidth_letters_become_ascii():
 
 
 def test_counts_each_kind_of_evasion():
-    evasions = normalize("<b>c a s i n o</b> v1agra \u200b").evasions
+    evasions = normalize('<span style="display:none">x</span>c a s i n o v1agra \u200b &#99;heap').evasions
     assert evasions["html_tags"] == 2
+    assert evasions["html_entities"] == 1
     assert evasions["spaced_letters"] == 1
     assert evasions["leetspeak"] == 1
     assert evasions["zero_width"] == 1
@@ -49,4 +50,10 @@ def test_clean_positions_map_back_to_the_raw_text():
 def test_typographic_spaces_and_ellipses_are_not_evasions():
     normalized = normalize("Bonjour\u00a0! C\u2019est super\u2026")
     assert normalized.text == "bonjour ! c\u2019est super..."
+    assert sum(normalized.evasions.values()) == 0
+
+
+def test_formatting_markup_and_escaped_punctuation_are_not_evasions():
+    normalized = normalize("I&#39;m <b>sure</b><br />it&amp;s <a href='http://x.example'>fine</a>")
+    assert normalized.text == "i'm sure it&s http://x.example fine"
     assert sum(normalized.evasions.values()) == 0
