@@ -46,8 +46,8 @@ class Reason:
     """One signal behind a score: a machine code, a sentence for people, its weight, and the task
     (``spam``, ``off_topic`` or ``language``) it speaks to.
 
-    Weights are contributions to the task's log-odds (positive pushes towards spam or off-topic);
-    language reasons are informational and weigh 0.
+    Weights are contributions to the log-odds of the task's calibrated probability (positive pushes
+    towards spam or off-topic); language reasons are informational and weigh 0.
     """
 
     code: str

@@ -1,5 +1,6 @@
-"""Why a score is what it is: the logistic regression's per-feature contributions (weight times
-feature value, in log-odds), gathered into reasons people can read and spans of the comment."""
+"""Why a score is what it is: the linear model's per-feature contributions (weight times feature
+value, in log-odds of the calibrated probability), gathered into reasons people can read and spans
+of the comment."""
 
 from __future__ import annotations
 
@@ -40,7 +41,10 @@ class LinearExplainer:
     def __init__(self, pipeline: Pipeline) -> None:
         features = pipeline.named_steps["features"]
         calibrated = pipeline.named_steps["classifier"]
-        self.coef = calibrated.calibrated_classifiers_[0].estimator.coef_.ravel()
+        inner = calibrated.calibrated_classifiers_[0]
+        # In log-odds of the calibrated probability: the sigmoid calibration is
+        # p = 1 / (1 + exp(a * decision + b)), so each term of the decision counts -a times.
+        self.coef = -inner.calibrators[0].a_ * inner.estimator.coef_.ravel()
         self.names = features.get_feature_names_out()
         self.slices: dict[str, slice] = features.output_indices_
         self.scalers: dict[str, Any] = {}

@@ -29,3 +29,29 @@ def test_total_weight_is_kept():
     terms = {"free money": 1.2, "now": 0.3}
     found = word_weights(contributions(terms, {"ey": 0.1}), "free money now, money now")
     assert round(sum(w for *_, w in found), 6) == round(1.2 + 0.3 + 0.1, 6)
+
+
+def test_contributions_add_up_to_the_calibrated_log_odds(scorer):
+    import numpy as np
+
+    from moderation.domain import Comment, Post, Site
+    from moderation.scoring.explain import LinearExplainer
+    from moderation.scoring.fast import compile_columns, compile_probability, stack
+    from moderation.scoring.frame import comments_columns, prepare_columns
+
+    item = (
+        Comment("Cheap pills at http://pills.example, order now!!!", "cheap pills"),
+        Post("Bread"),
+        Site(("en",), "Baking"),
+    )
+    table, _ = prepare_columns(comments_columns([item]))
+    pipeline = scorer.bundle.spam
+    blocks = compile_columns(pipeline.named_steps["features"])(table)
+    row = stack(blocks)
+    found = LinearExplainer(pipeline).contributions(row)
+    inner = pipeline.named_steps["classifier"].calibrated_classifiers_[0]
+    a, b = inner.calibrators[0].a_, inner.calibrators[0].b_
+    baseline = -a * inner.estimator.intercept_[0] - b
+    total = baseline + sum(found.terms.values()) + sum(found.chars.values()) + sum(found.dense.values())
+    p = compile_probability(pipeline.named_steps["classifier"])(blocks)[0]
+    assert np.isclose(total, np.log(p / (1 - p)))
