@@ -1,9 +1,10 @@
 """The table the models read: one row per comment, with its post and site context, its clean text
-and its language. Training and scoring build it the same way."""
+and its language. Training and scoring build it the same way (see ``moderation.table``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -15,46 +16,53 @@ INPUT_COLUMNS = [
     "content", "author_name", "author_email", "author_url",
     "post_title", "post_body", "post_tags", "site_topic", "site_languages",
 ]  # fmt: skip
+Columns = dict[str, list[Any]]
+
+
+def comments_columns(items: Sequence[tuple[Comment, Post, Site]]) -> Columns:
+    """``INPUT_COLUMNS`` as lists, from comments with their posts and sites."""
+    return {
+        "content": [c.content for c, _, _ in items],
+        "author_name": [c.author_name for c, _, _ in items],
+        "author_email": [c.author_email for c, _, _ in items],
+        "author_url": [c.author_url for c, _, _ in items],
+        "post_title": [p.title for _, p, _ in items],
+        "post_body": [p.body for _, p, _ in items],
+        "post_tags": [";".join(p.tags) for _, p, _ in items],
+        "site_topic": [s.topic for _, _, s in items],
+        "site_languages": [" ".join(s.languages) for _, _, s in items],
+    }
 
 
 def comments_frame(items: Sequence[tuple[Comment, Post, Site]]) -> pd.DataFrame:
-    """Rows in ``INPUT_COLUMNS`` from comments with their posts and sites."""
-    rows = [
-        {
-            "content": c.content,
-            "author_name": c.author_name,
-            "author_email": c.author_email,
-            "author_url": c.author_url,
-            "post_title": p.title,
-            "post_body": p.body,
-            "post_tags": ";".join(p.tags),
-            "site_topic": s.topic,
-            "site_languages": " ".join(s.languages),
-        }
-        for c, p, s in items
+    """``comments_columns`` as a DataFrame."""
+    return pd.DataFrame(comments_columns(items), columns=INPUT_COLUMNS)
+
+
+def prepare_columns(columns: Columns) -> tuple[Columns, list[NormalizedText]]:
+    """Add the clean text, its evasion count and the language (as the site would see it) to
+    input columns; also return each row's normalisation, which maps clean text back to the raw."""
+    normalized = [normalize(text) for text in columns["content"]]
+    guesses = [
+        detect_language(n.text).for_site(tuple(languages.split()))
+        for n, languages in zip(normalized, columns["site_languages"], strict=True)
     ]
-    return pd.DataFrame(rows, columns=INPUT_COLUMNS)
+    prepared = {
+        **columns,
+        "clean": [n.text for n in normalized],
+        "evasions": [sum(n.evasions.values()) for n in normalized],
+        "language": [g.language for g in guesses],
+        "language_confidence": [g.confidence for g in guesses],
+        "language_reliable": [g.reliable for g in guesses],
+    }
+    return prepared, normalized
 
 
 def prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[NormalizedText]]:
-    """Add the clean text and the language (as the site would see it) to a frame of inputs.
-
-    Returns the prepared frame and each row's normalisation, which maps clean text back to the raw.
-    """
+    """``prepare_columns`` for a DataFrame holding ``INPUT_COLUMNS`` (empty cells become "")."""
     missing = [c for c in INPUT_COLUMNS if c not in frame.columns]
     if missing:
         raise KeyError(f"frame lacks columns {missing}")
-    out = frame[INPUT_COLUMNS].fillna("").astype(str)
-    normalized = [normalize(text) for text in out["content"]]
-    guesses = [
-        detect_language(n.text).for_site(tuple(languages.split()))
-        for n, languages in zip(normalized, out["site_languages"], strict=True)
-    ]
-    out = out.assign(
-        clean=[n.text for n in normalized],
-        evasions=[sum(n.evasions.values()) for n in normalized],
-        language=[g.language for g in guesses],
-        language_confidence=[g.confidence for g in guesses],
-        language_reliable=[g.reliable for g in guesses],
-    )
-    return out, normalized
+    inputs = frame[INPUT_COLUMNS].fillna("").astype(str)
+    prepared, normalized = prepare_columns({c: inputs[c].tolist() for c in INPUT_COLUMNS})
+    return pd.DataFrame(prepared, index=inputs.index), normalized

@@ -5,14 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from scipy import sparse
-from sklearn import config_context
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-
-from moderation.domain import Comment, Post, Reason, Scores, Site
+from moderation.domain import Comment, Post, Reason, Scores, Site, Span
 from moderation.errors import InvalidComment
 from moderation.registry import Registry
 from moderation.scoring.bundle import ModelBundle
@@ -23,7 +16,8 @@ from moderation.scoring.explain import (
     spam_spans,
     word_weights,
 )
-from moderation.scoring.frame import comments_frame, prepare
+from moderation.scoring.fast import compile_columns, compile_probability, stack
+from moderation.scoring.frame import comments_columns, prepare_columns
 from moderation.text.language import SHORT_TEXT
 
 MAX_CONTENT_CHARS = 65536
@@ -37,6 +31,10 @@ class Scorer:
         self.version = version
         self._spam = LinearExplainer(bundle.spam)
         self._off_topic = LinearExplainer(bundle.off_topic)
+        self._spam_features = compile_columns(bundle.spam.named_steps["features"])
+        self._spam_probability = compile_probability(bundle.spam.named_steps["classifier"])
+        self._off_topic_features = compile_columns(bundle.off_topic.named_steps["features"])
+        self._off_topic_probability = compile_probability(bundle.off_topic.named_steps["classifier"])
 
     @classmethod
     def load(cls, models_dir: Path, version: str | None = None) -> Scorer:
@@ -57,31 +55,33 @@ class Scorer:
                 raise InvalidComment(f"comment content is over {MAX_CONTENT_CHARS} characters")
         if not items:
             return []
-        frame, normalized = prepare(comments_frame(items))
-        with config_context(assume_finite=True, skip_parameter_validation=True):
-            spam_x = transform_columns(self.bundle.spam.named_steps["features"], frame)
-            spam_p = calibrated_probability(self.bundle.spam.named_steps["classifier"], spam_x)
-            off_x = transform_columns(self.bundle.off_topic.named_steps["features"], frame)
-            off_p = calibrated_probability(self.bundle.off_topic.named_steps["classifier"], off_x)
+        table, normalized = prepare_columns(comments_columns(items))
+        spam_blocks = self._spam_features(table)
+        spam_p = self._spam_probability(spam_blocks)
+        off_blocks = self._off_topic_features(table)
+        off_p = self._off_topic_probability(off_blocks)
+        if explain:
+            spam_x, off_x = stack(spam_blocks), stack(off_blocks)
         results = []
-        for i, row in enumerate(frame.itertuples(index=False)):
-            language_reasons = self._language_reasons(row.language, row.language_reliable, row.site_languages)
+        for i, clean in enumerate(table["clean"]):
+            language, site_languages = table["language"][i], table["site_languages"][i]
+            language_reasons = self._language_reasons(language, table["language_reliable"][i], site_languages)
             spam_why: tuple[Reason, ...] = ()
             off_why: tuple[Reason, ...] = ()
-            spans: tuple = ()
+            spans: tuple[Span, ...] = ()
             if explain:
                 spam_c = self._spam.contributions(spam_x[i])
-                words = word_weights(spam_c, row.clean)
-                context = {"language": row.language, "site_languages": row.site_languages}
-                spam_why = spam_reasons(spam_c, words, row.clean, context)
+                words = word_weights(spam_c, clean)
+                context = {"language": language, "site_languages": site_languages}
+                spam_why = spam_reasons(spam_c, words, clean, context)
                 spans = spam_spans(words, normalized[i])
                 off_why = off_topic_reasons(self._off_topic.contributions(off_x[i]))
             results.append(
                 Scores(
                     spam=round(float(spam_p[i]), 4),
                     off_topic=round(float(off_p[i]), 4),
-                    language=row.language,
-                    language_confidence=float(row.language_confidence),
+                    language=language,
+                    language_confidence=float(table["language_confidence"][i]),
                     spam_reasons=spam_why,
                     off_topic_reasons=off_why,
                     language_reasons=language_reasons,
@@ -110,24 +110,3 @@ class Scorer:
                 )
             )
         return tuple(reasons)
-
-
-def calibrated_probability(classifier: CalibratedClassifierCV, x: sparse.csr_matrix) -> np.ndarray:
-    """``classifier.predict_proba(x)[:, 1]`` for a calibrated linear model fitted with
-    ``ensemble=False``: the linear decision, then the fitted sigmoid, without the checks around."""
-    inner = classifier.calibrated_classifiers_[0]
-    decision = np.asarray(x @ inner.estimator.coef_.ravel()).ravel() + inner.estimator.intercept_[0]
-    return np.asarray(inner.calibrators[0].predict(decision))
-
-
-def transform_columns(features: ColumnTransformer, frame: pd.DataFrame) -> sparse.csr_matrix:
-    """What ``features.transform(frame)`` returns, without its per-call dispatch and validation,
-    which cost more than the transforms themselves on one comment (BENCHMARKS.md)."""
-    # Our own transformers pick their columns from the whole frame; copying a column subset per
-    # call costs more than they do.
-    parts = [
-        transformer.transform(frame if isinstance(columns, list) else frame[columns])
-        for _, transformer, columns in features.transformers_
-        if transformer != "drop"
-    ]
-    return sparse.hstack([sparse.csr_matrix(p) for p in parts], format="csr")

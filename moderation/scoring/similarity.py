@@ -7,12 +7,13 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from moderation.scoring.fast import compile_tfidf
+from moderation.table import Table, column, require_columns
 from moderation.text.normalize import normalize
 
 SIMILARITY_NAMES = (
@@ -44,12 +45,13 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         self.n_concepts = n_concepts
         self.max_features = max_features
 
-    def fit(self, X: pd.DataFrame, y: Any = None) -> PostSimilarity:
-        self._check_columns(X)
+    def fit(self, X: Table, y: Any = None) -> PostSimilarity:
+        require_columns(X, SIMILARITY_COLUMNS, "PostSimilarity")
         self.__dict__.pop("_cache", None)  # cached post vectors belong to the previous fit
-        contexts = {tuple(r) for r in X[SIMILARITY_COLUMNS[1:]].itertuples(index=False)}
+        self.__dict__.pop("_compiled", None)
+        contexts = dict.fromkeys(zip(*(column(X, c) for c in SIMILARITY_COLUMNS[1:]), strict=True))
         context_texts = [_context_texts(*c) for c in contexts]
-        corpus = list(X["clean"]) + [t for texts in context_texts for t in texts if t]
+        corpus = column(X, "clean") + [t for texts in context_texts for t in texts if t]
         self.words_ = TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=self.max_features).fit(corpus)
         self.chars_ = TfidfVectorizer(
             analyzer="char_wb", ngram_range=self.char_ngrams, sublinear_tf=True, min_df=2,
@@ -65,13 +67,13 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray(SIMILARITY_COLUMNS, dtype=object)
         return self
 
-    def transform(self, X: pd.DataFrame) -> np.ndarray:
-        self._check_columns(X)
-        comments = X["clean"].tolist()
-        keys = zip(*(X[c].tolist() for c in SIMILARITY_COLUMNS[1:]), strict=True)
+    def transform(self, X: Table) -> np.ndarray:
+        require_columns(X, SIMILARITY_COLUMNS, "PostSimilarity")
+        comments = column(X, "clean")
+        keys = zip(*(column(X, c) for c in SIMILARITY_COLUMNS[1:]), strict=True)
         contexts = [self._context(key) for key in keys]
-        words = self.words_.transform(comments)
-        chars = self.chars_.transform(comments)
+        words = self._vectorize("words_", comments)
+        chars = self._vectorize("chars_", comments)
         concepts = _unit_rows(np.asarray(words @ self.concepts_))
 
         def dots(matrix: sparse.csr_matrix, key: str) -> np.ndarray:
@@ -105,14 +107,15 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
 
     def __getstate__(self) -> dict[str, Any]:
         state: dict[str, Any] = super().__getstate__()  # type: ignore[misc]
-        state.pop("_cache", None)  # a per-process cache, never saved with the model
+        state.pop("_cache", None)  # per-process caches, never saved with the model
+        state.pop("_compiled", None)
         return state
 
-    @staticmethod
-    def _check_columns(X: pd.DataFrame) -> None:
-        missing = [c for c in SIMILARITY_COLUMNS if c not in getattr(X, "columns", ())]
-        if missing:
-            raise ValueError(f"PostSimilarity needs a prepared frame; missing columns {missing}")
+    def _vectorize(self, name: str, texts: list[str]) -> sparse.csr_matrix:
+        compiled: dict[str, Any] = self.__dict__.setdefault("_compiled", {})
+        if name not in compiled:
+            compiled[name] = compile_tfidf(getattr(self, name))
+        return compiled[name](texts)
 
     def _context(self, key: tuple[str, ...]) -> dict[str, Any]:
         cache: OrderedDict[tuple[str, ...], dict[str, Any]] = self.__dict__.setdefault("_cache", OrderedDict())
@@ -120,8 +123,8 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
             cache.move_to_end(key)
             return cache[key]
         post, heading, topic = _context_texts(*key)
-        words = self.words_.transform([post, heading, topic])
-        chars = self.chars_.transform([post, topic])
+        words = self._vectorize("words_", [post, heading, topic])
+        chars = self._vectorize("chars_", [post, topic])
         concepts = _unit_rows(np.asarray(words @ self.concepts_))
 
         def weights(matrix: sparse.csr_matrix, i: int) -> dict[int, float]:

@@ -3,7 +3,7 @@
 langdetect at its defaults compares each sampled n-gram against 55 language profiles in seven random
 trials over the whole text. Comments need much less: scripts that only one language in our set
 writes are decided without sampling, the profiles are limited to the languages blogs and our data
-use, the text is cut to its first characters, and three trials are run with a fixed seed. The
+use, the text is cut to its first characters, and one trial is run with a fixed seed. The
 figures are in BENCHMARKS.md.
 """
 
@@ -31,7 +31,7 @@ SCRIPT_LANGUAGES = {
     "ARMENIAN": "hy", "TAMIL": "ta", "CJK": "zh",
 }  # fmt: skip
 MAX_CHARS = 300
-TRIALS = 3
+TRIALS = 1
 SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
 UNKNOWN = "und"
 # Languages langdetect confuses on short texts; on a site that writes one of them, the site wins.

@@ -6,9 +6,9 @@ import math
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from moderation.table import Table, column, require_columns
 from moderation.text.signals import ANCHOR, BBCODE_URL, author_signals, find_emails, find_links, find_phones
 
 SIGNAL_NAMES = (
@@ -35,25 +35,19 @@ class CommentSignals(TransformerMixin, BaseEstimator):
         self.log_counts = log_counts
         self.mismatch_confidence = mismatch_confidence
 
-    def fit(self, X: pd.DataFrame, y: Any = None) -> CommentSignals:
-        self._check_columns(X)
+    def fit(self, X: Table, y: Any = None) -> CommentSignals:
+        require_columns(X, SIGNAL_COLUMNS, "CommentSignals")
         self.n_features_in_ = len(SIGNAL_COLUMNS)
         self.feature_names_in_ = np.asarray(SIGNAL_COLUMNS, dtype=object)
         return self
 
-    def transform(self, X: pd.DataFrame) -> np.ndarray:
-        self._check_columns(X)
-        rows = [self._row(*r) for r in zip(*(X[c].tolist() for c in SIGNAL_COLUMNS), strict=True)]
+    def transform(self, X: Table) -> np.ndarray:
+        require_columns(X, SIGNAL_COLUMNS, "CommentSignals")
+        rows = [self._row(*r) for r in zip(*(column(X, c) for c in SIGNAL_COLUMNS), strict=True)]
         return np.asarray(rows, dtype=float).reshape(len(rows), len(SIGNAL_NAMES))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         return np.asarray(SIGNAL_NAMES, dtype=object)
-
-    @staticmethod
-    def _check_columns(X: pd.DataFrame) -> None:
-        missing = [c for c in SIGNAL_COLUMNS if c not in getattr(X, "columns", ())]
-        if missing:
-            raise ValueError(f"CommentSignals needs a prepared frame; missing columns {missing}")
 
     def _count(self, n: float) -> float:
         return math.log1p(n) if self.log_counts else float(n)

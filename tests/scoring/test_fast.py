@@ -1,0 +1,39 @@
+"""The fast inference path computes what scikit-learn computes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from moderation.scoring.fast import compile_columns, compile_probability, compile_tfidf, stack
+from moderation.scoring.frame import comments_columns, prepare, prepare_columns
+from moderation.training.corpus import load_seed
+
+DOCS = ["Cheap pills at pills.example!", "tack för inlägget", "", "casino casino casino bonus", "zzz qqq"]
+
+
+@pytest.mark.parametrize(
+    "vectorizer",
+    [
+        TfidfVectorizer(),
+        TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+    ],
+)
+def test_compiled_tfidf_equals_transform(vectorizer):
+    fitted = vectorizer.fit(DOCS[:2] + DOCS[3:] + ["more pills and more casino"])
+    fast = compile_tfidf(fitted)(DOCS)
+    assert fast.shape == (len(DOCS), len(fitted.vocabulary_))
+    assert np.allclose(fast.toarray(), fitted.transform(DOCS).toarray())
+
+
+def test_compiled_pipelines_equal_scikit_learn(scorer, seed_dir):
+    rows = load_seed(seed_dir).sample(60, random_state=1)
+    frame, _ = prepare(rows)
+    table, _ = prepare_columns({c: frame[c].tolist() for c in comments_columns([]).keys()})
+    for pipeline in (scorer.bundle.spam, scorer.bundle.off_topic):
+        features, classifier = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
+        blocks = compile_columns(features)(table)
+        assert np.allclose(stack(blocks).toarray(), features.transform(frame).toarray())
+        assert np.allclose(compile_probability(classifier)(blocks), pipeline.predict_proba(frame)[:, 1])
