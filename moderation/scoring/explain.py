@@ -15,13 +15,14 @@ from sklearn.pipeline import Pipeline
 
 from moderation.domain import Reason, Span
 from moderation.text.normalize import NormalizedText
-from moderation.text.signals import find_emails, find_links, find_phones
+from moderation.text.signals import EMAIL, find_emails, find_links, find_phones, phone_matches
 
 WORD = re.compile(r"\S+")
 PUNCTUATION = ".,;:!?()\"'"
 MAX_REASONS = 6
 MAX_SPANS = 8
-MIN_WEIGHT = 0.05
+MIN_WEIGHT = 0.05  # log-odds; weaker signals are not worth a reader's time
+MIN_SPAN_WEIGHT = 0.01
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,42 @@ def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, in
     return [(s, e, t, w) for (s, e, t), w in zip(tokens, weights, strict=True)]
 
 
-def spam_spans(words: list[tuple[int, int, str, float]], normalized: NormalizedText) -> tuple[Span, ...]:
-    """The raw-text spans of the words that pushed the spam score up the most."""
-    ranked = sorted((w for w in words if w[3] >= MIN_WEIGHT), key=lambda w: -w[3])[:MAX_SPANS]
-    spans = []
-    for start, end, _, weight in ranked:
-        raw_start, raw_end = normalized.raw_span(start, end)
-        spans.append(Span(raw_start, raw_end, round(weight, 3)))
-    return tuple(sorted(spans, key=lambda s: s.start))
+def _signal_spans(contributions: Contributions, clean: str) -> list[tuple[int, int, float]]:
+    """Clean-text spans of the links, phone numbers and e-mail addresses whose signals pushed the
+    spam score up, each with its share of that push."""
+    weight_of = contributions.dense
+    found: list[tuple[int, int, float]] = []
+    groups = [
+        (
+            weight_of.get("links", 0.0) + weight_of.get("link_domains", 0.0),
+            [(k.start, k.end) for k in find_links(clean)],
+        ),
+        (weight_of.get("phones", 0.0), [m.span() for m in phone_matches(clean)]),
+        (weight_of.get("emails", 0.0), [m.span() for m in EMAIL.finditer(clean)]),
+    ]
+    for weight, spans in groups:
+        if weight > 0 and spans:
+            found.extend((start, end, weight / len(spans)) for start, end in spans)
+    return found
+
+
+def spam_spans(
+    words: list[tuple[int, int, str, float]], contributions: Contributions, normalized: NormalizedText
+) -> tuple[Span, ...]:
+    """The raw-text spans of the words, links, phone numbers and addresses that pushed the spam
+    score up the most."""
+    candidates = [(s, e, w) for s, e, _, w in words if w >= MIN_SPAN_WEIGHT]
+    candidates += _signal_spans(contributions, normalized.text)
+    merged: list[list[float]] = []  # overlapping spans (a word inside a link) become one
+    for start, end, weight in sorted(candidates):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] += weight
+        else:
+            merged.append([start, end, weight])
+    ranked = sorted(merged, key=lambda m: -m[2])[:MAX_SPANS]
+    spans = [Span(*normalized.raw_span(int(start), int(end)), round(weight, 3)) for start, end, weight in ranked]
+    return tuple(sorted(spans, key=lambda span: span.start))
 
 
 def _plural(n: int, word: str) -> str:

@@ -74,7 +74,7 @@ class Scorer:
                 words = word_weights(spam_c, clean)
                 context = {"language": language, "site_languages": site_languages}
                 spam_why = spam_reasons(spam_c, words, clean, context)
-                spans = spam_spans(words, normalized[i])
+                spans = spam_spans(words, spam_c, normalized[i])
                 off_why = off_topic_reasons(self._off_topic.contributions(off_x[i]))
             results.append(
                 Scores(

@@ -61,7 +61,7 @@ def find_emails(text: str) -> list[str]:
     return EMAIL.findall(text)
 
 
-def find_phones(text: str) -> list[str]:
+def phone_matches(text: str) -> list[re.Match[str]]:
     """Phone-number-like digit runs: 8 to 15 digits, with a leading +, separators, or 10+ digits."""
     found = []
     for match in PHONE.finditer(text):
@@ -70,8 +70,13 @@ def find_phones(text: str) -> list[str]:
         if not 8 <= digits <= 15 or DATE.fullmatch(candidate):
             continue
         if candidate.startswith("+") or digits >= 10 or re.search(r"[ ()-]", candidate):
-            found.append(candidate)
+            found.append(match)
     return found
+
+
+def find_phones(text: str) -> list[str]:
+    """The phone numbers of ``phone_matches``, as written."""
+    return [match.group(0).strip() for match in phone_matches(text)]
 
 
 @dataclass(frozen=True)

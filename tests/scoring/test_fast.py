@@ -31,7 +31,7 @@ def test_compiled_tfidf_equals_transform(vectorizer):
 def test_compiled_pipelines_equal_scikit_learn(scorer, seed_dir):
     rows = load_seed(seed_dir).sample(60, random_state=1)
     frame, _ = prepare(rows)
-    table, _ = prepare_columns({c: frame[c].tolist() for c in comments_columns([]).keys()})
+    table, _ = prepare_columns({c: frame[c].tolist() for c in comments_columns([])})
     for pipeline in (scorer.bundle.spam, scorer.bundle.off_topic):
         features, classifier = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
         blocks = compile_columns(features)(table)

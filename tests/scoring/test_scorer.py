@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from moderation.domain import Comment, Post, Site
@@ -95,9 +97,21 @@ def test_reasons_name_the_links_and_spans_point_at_the_comment(scorer):
     assert scores.spam_reasons and all(r.task == "spam" for r in scores.spam_reasons)
     assert max(scores.spam_reasons, key=lambda r: r.weight).weight > 0
     assert any("spin-win-casino.example" in r.text for r in scores.spam_reasons)
-    highlighted = " ".join(content[s.start : s.end] for s in scores.spans).lower()
-    assert "casino" in highlighted
+    highlighted = [content[s.start : s.end] for s in scores.spans]
+    assert "http://spin-win-casino.example" in highlighted
+    assert all(s.weight > 0 for s in scores.spans)
     assert all(0 <= s.start < s.end <= len(content) for s in scores.spans)
+
+
+def test_a_support_scam_highlights_the_whole_phone_number_once(scorer):
+    content = "Printer not working? Call HP support now at +1 (888) 555-0199, open 24/7"
+    site = Site(("en",), "A blog about software engineering.")
+    scores = scorer.score(Comment(content, "printer help"), Post("Why we moved to PostgreSQL"), site)
+    assert scores.spam > 0.5
+    highlighted = [content[s.start : s.end] for s in scores.spans]
+    assert "+1 (888) 555-0199," in highlighted or "+1 (888) 555-0199" in highlighted
+    ends = sorted((s.start, s.end) for s in scores.spans)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(ends)), "spans do not overlap"
 
 
 def test_off_topic_reasons_report_the_similarity_to_the_post(scorer):
