@@ -46,36 +46,37 @@ class LinearExplainer:
         # In log-odds of the calibrated probability: the sigmoid calibration is
         # p = 1 / (1 + exp(a * decision + b)), so each term of the decision counts -a times.
         self.coef = -inner.calibrators[0].a_ * inner.estimator.coef_.ravel()
-        self.names = features.get_feature_names_out()
-        self.slices: dict[str, slice] = features.output_indices_
-        self.scalers: dict[str, Any] = {}
+        names = features.get_feature_names_out()
+        self.short = [n.split("__", 1)[1] for n in names]
+        # (name, output columns, scaler or None) of each block, in the order transform stacks them
+        self.blocks: list[tuple[str, slice, Any]] = []
         for name, transformer, _ in features.transformers_:
-            if hasattr(transformer, "named_steps") and "scale" in transformer.named_steps:
-                self.scalers[name] = transformer.named_steps["scale"]
-        self.groups = [n.split("__", 1)[0] for n in self.names]
-        self.short = [n.split("__", 1)[1] for n in self.names]
+            if transformer == "drop":
+                continue
+            scaler = transformer.named_steps.get("scale") if isinstance(transformer, Pipeline) else None
+            self.blocks.append((name, features.output_indices_[name], scaler))
 
-    def contributions(self, row: sparse.csr_matrix) -> Contributions:
-        """Contributions of one transformed row (1 x n_features)."""
-        row = sparse.csr_matrix(row)
+    def contributions(self, blocks: list[Any], i: int) -> Contributions:
+        """Contributions of row ``i`` of transformed blocks (see ``moderation.scoring.fast``)."""
         found: dict[str, dict[str, float]] = {"word": {}, "char": {}, "author": {}}
         dense: dict[str, float] = {}
         raw: dict[str, float] = {}
         means: dict[str, float] = {}
-        for index, value in zip(row.indices, row.data, strict=True):
-            weight = float(self.coef[index] * value)
-            group = self.groups[index]
-            if group in found:
-                found[group][self.short[index]] = weight
-        for group, scaler in self.scalers.items():
-            part = self.slices[group]
-            values = row[:, part].toarray().ravel()
-            unscaled = values * scaler.scale_ + scaler.mean_
-            for offset, (value, original) in enumerate(zip(values, unscaled, strict=True)):
-                name = self.short[part.start + offset]
-                dense[name] = float(self.coef[part.start + offset] * value)
-                raw[name] = float(original)
-                means[name] = float(scaler.mean_[offset])
+        for (group, part, scaler), block in zip(self.blocks, blocks, strict=True):
+            at = part.start  # block column k is feature at + k (no slicing: vocabularies are long)
+            if scaler is not None:  # a scaled dense block: our signals and similarities
+                values = (block[i].toarray() if sparse.issparse(block) else np.asarray(block[i])).ravel()
+                unscaled = values * scaler.scale_ + scaler.mean_
+                for k, value in enumerate(values.tolist()):
+                    name = self.short[at + k]
+                    dense[name] = float(self.coef[at + k] * value)
+                    raw[name] = float(unscaled[k])
+                    means[name] = float(scaler.mean_[k])
+            elif group in found:
+                start, end = block.indptr[i], block.indptr[i + 1]
+                columns, values = block.indices[start:end].tolist(), block.data[start:end].tolist()
+                for k, value in zip(columns, values, strict=True):
+                    found[group][self.short[at + k]] = float(self.coef[at + k] * value)
         terms = dict(found["word"])
         for name, weight in found["author"].items():
             terms[f"author:{name}"] = weight

@@ -16,7 +16,7 @@ from moderation.scoring.explain import (
     spam_spans,
     word_weights,
 )
-from moderation.scoring.fast import compile_columns, compile_probability, stack
+from moderation.scoring.fast import compile_columns, compile_probability
 from moderation.scoring.frame import comments_columns, prepare_columns
 from moderation.text.language import SHORT_TEXT
 
@@ -60,8 +60,6 @@ class Scorer:
         spam_p = self._spam_probability(spam_blocks)
         off_blocks = self._off_topic_features(table)
         off_p = self._off_topic_probability(off_blocks)
-        if explain:
-            spam_x, off_x = stack(spam_blocks), stack(off_blocks)
         results = []
         for i, clean in enumerate(table["clean"]):
             language, site_languages = table["language"][i], table["site_languages"][i]
@@ -70,12 +68,12 @@ class Scorer:
             off_why: tuple[Reason, ...] = ()
             spans: tuple[Span, ...] = ()
             if explain:
-                spam_c = self._spam.contributions(spam_x[i])
+                spam_c = self._spam.contributions(spam_blocks, i)
                 words = word_weights(spam_c, clean)
                 context = {"language": language, "site_languages": site_languages}
                 spam_why = spam_reasons(spam_c, words, clean, context)
                 spans = spam_spans(words, spam_c, normalized[i])
-                off_why = off_topic_reasons(self._off_topic.contributions(off_x[i]))
+                off_why = off_topic_reasons(self._off_topic.contributions(off_blocks, i))
             results.append(
                 Scores(
                     spam=round(float(spam_p[i]), 4),

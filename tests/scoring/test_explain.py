@@ -36,7 +36,7 @@ def test_contributions_add_up_to_the_calibrated_log_odds(scorer):
 
     from moderation.domain import Comment, Post, Site
     from moderation.scoring.explain import LinearExplainer
-    from moderation.scoring.fast import compile_columns, compile_probability, stack
+    from moderation.scoring.fast import compile_columns, compile_probability
     from moderation.scoring.frame import comments_columns, prepare_columns
 
     item = (
@@ -47,8 +47,7 @@ def test_contributions_add_up_to_the_calibrated_log_odds(scorer):
     table, _ = prepare_columns(comments_columns([item]))
     pipeline = scorer.bundle.spam
     blocks = compile_columns(pipeline.named_steps["features"])(table)
-    row = stack(blocks)
-    found = LinearExplainer(pipeline).contributions(row)
+    found = LinearExplainer(pipeline).contributions(blocks, 0)
     inner = pipeline.named_steps["classifier"].calibrated_classifiers_[0]
     a, b = inner.calibrators[0].a_, inner.calibrators[0].b_
     baseline = -a * inner.estimator.intercept_[0] - b
