@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-test run test lint bench clean
+.PHONY: install install-test run sample test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,15 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
-# Until the service exists (issue 3), the main job trains the default model on data/ (if none is
-# current yet) and scores a sample comment under the post this project started from.
+# The main job: train the default model on data/ if none is current yet, then serve the API on the
+# embedded SQLite database (var/moderation.db), http://127.0.0.1:8000 (docs at /docs).
 run: install
 	@$(BIN)/python -c "from moderation.registry import Registry; from moderation.config import get_settings; \
 	import sys; sys.exit(0 if Registry(get_settings().models_dir).has_current() else 1)" || $(BIN)/python train.py
+	$(BIN)/moderation serve
+
+# Score the sample comments under the post this project started from (JSON lines out).
+sample: install
 	$(BIN)/moderation score examples/seed-post-comments.jsonl
 
 test: install-test

@@ -15,6 +15,7 @@ from moderation.config import get_settings
 from moderation.errors import ModerationError
 from moderation.registry import Registry
 from moderation.scoring.jsonl import score_lines
+from moderation.service_cli import db_app, serve, sites_app, tokens_app
 
 app = typer.Typer(
     help="Self-hosted comment moderation: spam and off-topic scoring for blogs.",
@@ -23,6 +24,10 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Model versions in the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(sites_app, name="sites")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(db_app, name="db")
+app.command("serve")(serve)
 err = Console(stderr=True)
 
 DatasetOption = Annotated[

@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-key-change-me"
 
 
 class Settings(BaseSettings):
@@ -15,6 +18,24 @@ class Settings(BaseSettings):
 
     models_dir: Path = Path("models")
     data_dir: Path = Path("data")
+    database_url: str = "sqlite:///var/moderation.db"
+    # Webhook secrets are derived from this key, so none is stored; changing it invalidates them all.
+    secret_key: str = Field(default=DEVELOPMENT_SECRET, min_length=16)
+    environment: str = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    max_content_chars: int = Field(default=65536, ge=1)
+    max_body_bytes: int = Field(default=262144, ge=1024)
+    signature_tolerance_s: int = Field(default=300, ge=1)
+
+    def check(self) -> None:
+        """Refuse the placeholder secret outside development, saying what was found."""
+        if self.environment != "development" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError(
+                f"MODERATION_SECRET_KEY is the development placeholder while MODERATION_ENVIRONMENT is "
+                f"{self.environment!r}; set a random key of at least 16 characters"
+            )
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,14 @@ class Label(StrEnum):
     OFF_TOPIC = "off_topic"
 
 
+class Action(StrEnum):
+    """What the service does with a comment."""
+
+    APPROVE = "approve"
+    QUEUE = "queue"
+    REMOVE = "remove"
+
+
 @dataclass(frozen=True)
 class Comment:
     """One blog comment as the author typed it into the form."""
@@ -78,6 +86,7 @@ class Scores:
     language_reasons: tuple[Reason, ...] = ()
     spans: tuple[Span, ...] = ()
     model_version: str = ""
+    language_reliable: bool = True
 
     @property
     def reasons(self) -> tuple[Reason, ...]:

@@ -29,3 +29,45 @@ class InvalidComment(ModerationError):
     """A comment to score is malformed (missing content, wrong types)."""
 
     code = "invalid_comment"
+
+
+class UnknownSite(ModerationError):
+    """No site with that id."""
+
+    code = "unknown_site"
+
+
+class BadSignature(ModerationError):
+    """A webhook signature is missing, malformed, wrong, or too old (a replay)."""
+
+    code = "bad_signature"
+
+
+class Unauthorized(ModerationError):
+    """No valid API token was presented."""
+
+    code = "unauthorized"
+
+
+class Forbidden(ModerationError):
+    """The token is valid but not for this site or action."""
+
+    code = "forbidden"
+
+
+class NotFound(ModerationError):
+    """No such comment or queue item (or not one this token may see)."""
+
+    code = "not_found"
+
+
+class AlreadyDecided(ModerationError):
+    """Another decision on the same item came first."""
+
+    code = "already_decided"
+
+
+class InvalidRequest(ModerationError):
+    """A request is well-formed JSON but asks for something impossible."""
+
+    code = "invalid_request"

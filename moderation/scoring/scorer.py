@@ -85,6 +85,7 @@ class Scorer:
                     language_reasons=language_reasons,
                     spans=spans,
                     model_version=self.version,
+                    language_reliable=bool(table["language_reliable"][i]),
                 )
             )
         return results

@@ -1,0 +1,32 @@
+"""The FastAPI application: ``create_app(settings)``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from moderation.api import comments, errors, health, queue
+from moderation.api.models import LiveModel
+from moderation.config import Settings, get_settings
+from moderation.store.database import make_engine, session_factory, upgrade
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The service, on the database and model registry the settings name. The schema is migrated
+    and the current model loaded (and verified) here, once per process."""
+    settings = settings or get_settings()
+    settings.check()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    app = FastAPI(
+        title="moderation",
+        summary="Spam and off-topic moderation for blog comments: webhook, queue and decisions.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.models = LiveModel(settings.models_dir)
+    errors.install(app)
+    for module in (comments, queue, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,106 @@
+"""The platform's webhook: ``POST /v1/comments``, and a comment with its history."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
+from moderation.api.errors import RequestRejected
+from moderation.api.schemas import CommentDetailOut, CommentIn, DecisionOut, ErrorOut, HistoryEntry
+from moderation.api.views import decision_out, item_out
+from moderation.errors import InvalidComment
+from moderation.intake import Incoming, find, receive
+from moderation.queue import history, visible
+from moderation.secrets import verify
+from moderation.sites import get_site, webhook_secrets
+
+router = APIRouter(prefix="/v1", tags=["comments"])
+ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400, 401, 404, 413, 415, 422, 503)}
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise RequestRejected(413, "too_large", f"the body is over {limit} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise RequestRejected(413, "too_large", f"the body is over {limit} bytes")
+    return bytes(body)
+
+
+@router.post(
+    "/comments",
+    response_model=DecisionOut,
+    responses=ERRORS,
+    summary="Score and decide a new or edited comment (signed webhook)",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": CommentIn.model_json_schema()}}}
+    },
+)
+async def receive_comment(
+    request: Request,
+    session: SessionDep,
+    scorer: ScorerDep,
+    settings: SettingsDep,
+    x_moderation_signature: Annotated[str | None, Header()] = None,
+) -> DecisionOut:
+    """Sign the raw body: ``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+    "<t>.<body>" with the site's secret>``. The same ``site`` + ``comment_id`` again returns the
+    stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
+    are committed before the answer."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise RequestRejected(415, "unsupported_media_type", "send Content-Type: application/json")
+    body = await _body(request, settings.max_body_bytes)
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RequestRejected(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+    site_id = raw.get("site") if isinstance(raw, dict) else None
+    if not isinstance(site_id, str):
+        raise RequestRejected(422, "invalid_body", "site: a site id string is required")
+    site = get_site(session, site_id)
+    verify(x_moderation_signature, body, webhook_secrets(settings.secret_key, site), settings.signature_tolerance_s)
+    try:
+        payload = CommentIn.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+        raise RequestRejected(422, "invalid_body", problems) from exc
+    if len(payload.content) > settings.max_content_chars:
+        raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
+    if not payload.content.strip():
+        raise InvalidComment("content is empty")
+    incoming = Incoming(
+        platform_id=payload.comment_id, content=payload.content, post_id=payload.post.id,
+        post_title=payload.post.title, post_body=payload.post.body, post_url=payload.post.url,
+        post_tags=payload.post.tags, author_name=payload.author.name, author_email=payload.author.email,
+        author_url=payload.author.url, author_ip=payload.author.ip, author_user_agent=payload.author.user_agent,
+        created_at=payload.created_at, parent_id=payload.parent_id, edited=payload.edited,
+    )  # fmt: skip
+    try:
+        row, _ = receive(session, scorer, site, incoming)
+        session.commit()
+    except IntegrityError:  # the same comment arrived twice at once: the other request stored it
+        session.rollback()
+        row = find(session, site.id, payload.comment_id)
+        if row is None:
+            raise
+    return decision_out(row)
+
+
+@router.get("/comments/{comment_id}", response_model=CommentDetailOut, responses=ERRORS)
+def get_comment(comment_id: int, session: SessionDep, principal: PrincipalDep) -> CommentDetailOut:
+    """A comment with every decision on it, automatic ones included."""
+    row = visible(principal, comment_id, session)
+    entries = [
+        HistoryEntry(actor=d.actor, action=d.action, label=d.label, note=d.note, spam=d.spam,
+                     off_topic=d.off_topic, model_version=d.model_version, at=d.at)
+        for d in history(session, row)
+    ]  # fmt: skip
+    return CommentDetailOut(**item_out(session, row).model_dump(), history=entries)

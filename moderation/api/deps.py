@@ -1,0 +1,43 @@
+"""What routes depend on, as aliases that make signatures read like sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session
+
+from moderation.config import Settings
+from moderation.scoring.scorer import Scorer
+from moderation.sites import Principal, authenticate
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session for one request. Routes that write call ``commit()`` before they answer; anything
+    uncommitted is rolled back when the request ends."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_scorer(request: Request) -> Scorer:
+    return request.app.state.models.scorer()
+
+
+def get_principal(
+    session: Annotated[Session, Depends(get_session)], authorization: str | None = Header(None)
+) -> Principal:
+    token = (
+        authorization.removeprefix("Bearer ").strip() if authorization and authorization.startswith("Bearer ") else None
+    )
+    return authenticate(session, token)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ScorerDep = Annotated[Scorer, Depends(get_scorer)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

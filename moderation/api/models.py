@@ -1,0 +1,34 @@
+"""The model a running service scores with, swapped for a new current version without a restart."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from moderation.registry import Registry
+from moderation.scoring.scorer import Scorer
+
+CHECK_EVERY_S = 2.0
+
+
+class LiveModel:
+    """Holds the scorer of the registry's current version; looks at ``models/current`` at most
+    every ``CHECK_EVERY_S`` seconds and loads (verifies) a new version when it changes. Requests in
+    flight keep the scorer they started with."""
+
+    def __init__(self, models_dir: Path) -> None:
+        self.registry = Registry(models_dir)
+        self._lock = threading.Lock()
+        self._scorer = Scorer.load(models_dir)
+        self._checked = time.monotonic()
+
+    def scorer(self) -> Scorer:
+        if time.monotonic() - self._checked >= CHECK_EVERY_S:
+            with self._lock:
+                if time.monotonic() - self._checked >= CHECK_EVERY_S:
+                    self._checked = time.monotonic()
+                    current = self.registry.current()
+                    if current != self._scorer.version:
+                        self._scorer = Scorer.load(self.registry.root, current)
+        return self._scorer

@@ -1,0 +1,45 @@
+"""The queue API for moderators: list, decide."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from moderation.api.deps import PrincipalDep, SessionDep
+from moderation.api.schemas import DecisionIn, ErrorOut, QueueItemOut, QueueOut
+from moderation.api.views import item_out
+from moderation.queue import QueueQuery, decide, list_queue
+
+router = APIRouter(prefix="/v1/queue", tags=["queue"])
+ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (401, 403, 404, 409, 422)}
+
+
+@router.get("", response_model=QueueOut, responses=ERRORS)
+def get_queue(
+    session: SessionDep,
+    principal: PrincipalDep,
+    site: str | None = None,
+    status: str = "pending",
+    reason: str | None = None,
+    language: str | None = None,
+    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    sort: str = "priority",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> QueueOut:
+    """Comments of your sites: ``pending`` (default), ``removed`` automatically, ``approved`` or
+    ``decided``; highest risk first (``sort=priority``) or ``oldest``."""
+    query = QueueQuery(site, status, reason, language, min_score, max_score, sort, limit, offset)
+    rows, count = list_queue(session, principal, query)
+    return QueueOut(data=[item_out(session, row) for row in rows], count=count)
+
+
+@router.post("/{item_id}/decision", response_model=QueueItemOut, responses=ERRORS)
+def post_decision(item_id: int, body: DecisionIn, session: SessionDep, principal: PrincipalDep) -> QueueItemOut:
+    """Approve (label ``ham``) or remove (``spam`` / ``off_topic``) a pending comment. The first of
+    two moderators deciding at once wins; the second gets 409."""
+    row = decide(session, principal, item_id, body.action, body.label, body.note)
+    session.commit()
+    return item_out(session, row)

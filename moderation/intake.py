@@ -1,0 +1,92 @@
+"""A new (or edited) comment from a platform: score it, decide, and record it with its history."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from moderation.domain import Action, Comment, Post, Site
+from moderation.policy import SitePolicy, decide
+from moderation.scoring.scorer import Scorer
+from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
+
+STATUS_OF = {Action.APPROVE: "approved", Action.QUEUE: "pending", Action.REMOVE: "removed"}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A comment as the platform reports it."""
+
+    platform_id: str
+    content: str
+    post_id: str = ""
+    post_title: str = ""
+    post_body: str = ""
+    post_url: str = ""
+    post_tags: list[str] = field(default_factory=list)
+    author_name: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    author_ip: str = ""
+    author_user_agent: str = ""
+    created_at: datetime | None = None
+    parent_id: str | None = None
+    edited: bool = False
+
+
+def find(session: Session, site_id: str, platform_id: str) -> CommentRow | None:
+    return session.scalar(
+        select(CommentRow).where(CommentRow.site_id == site_id, CommentRow.platform_id == platform_id)
+    )
+
+
+def policy_of(site: SiteRow) -> SitePolicy:
+    return SitePolicy(
+        languages=tuple(site.languages), spam_queue_at=site.spam_queue_at, spam_remove_at=site.spam_remove_at,
+        off_topic_queue_at=site.off_topic_queue_at, off_topic_remove_at=site.off_topic_remove_at,
+        rules=site.rules, note_language=site.note_language,
+    )  # fmt: skip
+
+
+def receive(session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming) -> tuple[CommentRow, bool]:
+    """The stored comment and whether this call scored it (false: a repeat, answered as before).
+
+    The caller commits; nothing is written when scoring or deciding fails.
+    """
+    existing = find(session, site.id, incoming.platform_id)
+    if existing is not None and not incoming.edited:
+        return existing, False
+    scores = scorer.score(
+        Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
+        Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
+        Site(tuple(site.languages), site.topic),
+    )
+    verdict = decide(incoming.content, scores, policy_of(site), scores.language_reliable)
+    answered = Action.APPROVE if site.shadow_mode else verdict.action
+    fields = {
+        **{k: v for k, v in asdict(incoming).items() if k != "edited"},
+        "language": scores.language, "spam": scores.spam, "off_topic": scores.off_topic,
+        "reasons": [asdict(r) for r in scores.reasons], "spans": [asdict(s) for s in scores.spans],
+        "action": verdict.action.value, "answered_action": answered.value, "note": verdict.note,
+        "causes": " ".join(dict.fromkeys(c.code for c in verdict.causes)),
+        "status": STATUS_OF[verdict.action], "label": None, "model_version": scores.model_version,
+    }  # fmt: skip
+    if existing is None:
+        row = CommentRow(site_id=site.id, received_at=utcnow(), **fields)
+        session.add(row)
+    else:
+        row = existing
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.revision += 1
+    session.flush()
+    session.add(
+        DecisionRow(
+            comment_id=row.id, actor="model", action=verdict.action.value, note=verdict.note,
+            spam=scores.spam, off_topic=scores.off_topic, model_version=scores.model_version,
+        )
+    )  # fmt: skip
+    return row, True

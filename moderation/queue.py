@@ -1,0 +1,118 @@
+"""The moderation queue: what waits for a human, and human decisions on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from moderation.domain import Action, Label
+from moderation.errors import AlreadyDecided, InvalidRequest, NotFound
+from moderation.sites import Principal
+from moderation.store.tables import CommentRow, DecisionRow, utcnow
+
+STATUSES = {"pending": ["pending"], "removed": ["removed"], "decided": ["decided"], "approved": ["approved"]}
+SORTS = ("priority", "oldest")
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """Filters, order and page of a queue listing."""
+
+    site: str | None = None
+    status: str = "pending"
+    reason: str | None = None
+    language: str | None = None
+    min_score: float | None = None
+    max_score: float | None = None
+    sort: str = "priority"
+    limit: int = 50
+    offset: int = 0
+
+
+def visible(principal: Principal, comment_id: int, session: Session) -> CommentRow:
+    """The comment, if it exists on one of the principal's sites (else not found, not forbidden:
+    other sites' comments are not confirmed to exist)."""
+    row = session.get(CommentRow, comment_id)
+    if row is None or row.site_id not in principal.sites:
+        raise NotFound(f"no comment {comment_id}")
+    return row
+
+
+def list_queue(session: Session, principal: Principal, query: QueueQuery) -> tuple[list[CommentRow], int]:
+    """One page of comments matching the query, and how many match in all."""
+    if query.status not in STATUSES:
+        raise InvalidRequest(f"status must be one of {sorted(STATUSES)}")
+    if query.sort not in SORTS:
+        raise InvalidRequest(f"sort must be one of {SORTS}")
+    if query.site is not None:
+        principal.require_site(query.site)
+    sites = [query.site] if query.site else list(principal.sites)
+    risk = case((CommentRow.spam > CommentRow.off_topic, CommentRow.spam), else_=CommentRow.off_topic)
+    conditions = [CommentRow.site_id.in_(sites), CommentRow.status.in_(STATUSES[query.status])]
+    if query.language:
+        conditions.append(CommentRow.language == query.language)
+    if query.min_score is not None:
+        conditions.append(risk >= query.min_score)
+    if query.max_score is not None:
+        conditions.append(risk <= query.max_score)
+    if query.reason:
+        conditions.append(CommentRow.causes.contains(query.reason))
+    order = [risk.desc(), CommentRow.id] if query.sort == "priority" else [CommentRow.received_at, CommentRow.id]
+    total = session.scalar(select(func.count()).select_from(CommentRow).where(*conditions)) or 0
+    rows = session.scalars(
+        select(CommentRow).where(*conditions).order_by(*order).limit(query.limit).offset(query.offset)
+    )
+    return list(rows), total
+
+
+def author_history(session: Session, row: CommentRow) -> dict[str, int]:
+    """How this author's comments on the site fared: approved and removed counts (this one excluded)."""
+    same_author = (
+        (CommentRow.author_email == row.author_email)
+        if row.author_email
+        else (CommentRow.author_name == row.author_name)
+    )
+    approved = or_(CommentRow.status == "approved", CommentRow.label == Label.HAM.value)
+    removed = or_(CommentRow.status == "removed", CommentRow.label.in_([Label.SPAM.value, Label.OFF_TOPIC.value]))
+    base = (
+        select(func.count())
+        .select_from(CommentRow)
+        .where(CommentRow.site_id == row.site_id, same_author, CommentRow.id != row.id)
+    )
+    return {"approved": session.scalar(base.where(approved)) or 0, "removed": session.scalar(base.where(removed)) or 0}
+
+
+def decide(
+    session: Session, principal: Principal, comment_id: int, action: Action, label: Label, note: str = ""
+) -> CommentRow:
+    """A moderator's decision on a pending comment. Exactly one of two concurrent decisions wins;
+    the other raises ``AlreadyDecided``."""
+    if action is Action.QUEUE:
+        raise InvalidRequest("a decision is approve or remove")
+    if (action is Action.APPROVE) != (label is Label.HAM):
+        raise InvalidRequest("approve goes with label ham; remove with spam or off_topic")
+    row = visible(principal, comment_id, session)
+    if row.status != "pending":
+        raise AlreadyDecided(f"comment {comment_id} is {row.status}, not pending")
+    changed = session.execute(
+        update(CommentRow)
+        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == "pending")
+        .values(status="decided", label=label.value, revision=CommentRow.revision + 1)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyDecided(f"comment {comment_id} was decided by someone else just now")
+    session.add(
+        DecisionRow(
+            comment_id=row.id, actor=principal.actor, action=action.value, label=label.value, note=note, at=utcnow()
+        )
+    )
+    session.flush()
+    session.refresh(row)
+    return row
+
+
+def history(session: Session, row: CommentRow) -> list[DecisionRow]:
+    """Every decision on a comment, oldest first."""
+    return list(session.scalars(select(DecisionRow).where(DecisionRow.comment_id == row.id).order_by(DecisionRow.id)))

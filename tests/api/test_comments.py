@@ -1,0 +1,150 @@
+"""The webhook: signatures, decisions with notes, idempotency, bad input, and nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from moderation.secrets import sign
+from moderation.sites import rotate_secret, update_site
+from moderation.store.tables import CommentRow, DecisionRow
+from tests.api.conftest import SECRET_KEY, comment
+
+
+def count(service, table) -> int:
+    with service.sessions() as session:
+        return session.scalar(select(func.count()).select_from(table))
+
+
+def test_signed_comment_gets_a_decision_and_is_stored_with_its_history(service):
+    response = service.signed(
+        comment("c1", "Håller med, företagen måste ta sina missnöjda kunder på allvar i sociala medier.")
+    )
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["action"] == "approve" and answer["site"] == "blog" and answer["comment_id"] == "c1"
+    assert 0 <= answer["scores"]["spam"] < 0.5 and answer["language"] == "sv"
+    assert answer["model_version"] and answer["queue_item_id"] is None
+    assert count(service, CommentRow) == 1 and count(service, DecisionRow) == 1
+
+
+def test_blocked_word_removes_with_a_swedish_note(service):
+    answer = service.signed(comment("c2", "Spela på vårt kasino och vinn stort!")).json()
+    assert answer["action"] == "remove"
+    assert answer["note"].startswith("Kommentaren togs bort eftersom")
+    assert '"kasino"' in answer["note"]
+
+
+def test_suspect_word_queues_and_the_item_is_in_the_queue(service):
+    answer = service.signed(
+        comment("c3", "Bra inlägg om sociala medier! Min rabattkod till kursen ger tio procent.")
+    ).json()
+    assert answer["action"] == "queue"
+    assert answer["note"].startswith("Väntar på granskning")
+    queue = service.client.get("/v1/queue", headers=service.auth()).json()
+    assert [item["id"] for item in queue["data"]] == [answer["queue_item_id"]]
+    assert queue["count"] == 1
+
+
+def test_the_same_comment_again_returns_the_stored_decision(service):
+    first = service.signed(comment("c4", "Spela på vårt kasino!")).json()
+    again = service.signed(comment("c4", "Spela på vårt kasino!")).json()
+    assert again == first
+    assert count(service, CommentRow) == 1 and count(service, DecisionRow) == 1
+
+
+def test_an_edited_comment_is_rescored_and_its_history_kept(service):
+    service.signed(comment("c5", "Spela på vårt kasino!"))
+    edited = service.signed(
+        comment("c5", "Förlåt, jag menade: bra poäng om kunderna i sociala medier.", edited=True)
+    ).json()
+    assert edited["action"] == "approve"
+    assert count(service, CommentRow) == 1 and count(service, DecisionRow) == 2
+
+
+def test_shadow_mode_answers_approve_but_records_the_real_decision(service):
+    with service.sessions() as session:
+        update_site(session, "blog", shadow_mode=True)
+    answer = service.signed(comment("c6", "Spela på vårt kasino!")).json()
+    assert answer["action"] == "approve"
+    removed = service.client.get("/v1/queue?status=removed", headers=service.auth()).json()
+    assert [item["comment_id"] for item in removed["data"]] == ["c6"]
+
+
+SIGNATURES = {
+    "missing": lambda secret, body: None,
+    "malformed": lambda secret, body: "t=abc,v1=00",
+    "wrong secret": lambda secret, body: sign("whsec_wrong", int(time.time()), body),
+    "other body": lambda secret, body: sign(secret, int(time.time()), body + b" "),
+    "replayed": lambda secret, body: sign(secret, int(time.time()) - 301, body),
+    "from the future": lambda secret, body: sign(secret, int(time.time()) + 301, body),
+}
+
+
+@pytest.mark.parametrize("case", SIGNATURES)
+def test_bad_or_replayed_signatures_are_rejected_and_nothing_is_stored(service, case):
+    body = json.dumps(comment("c7", "Hej")).encode()
+    headers = {"Content-Type": "application/json"}
+    signature = SIGNATURES[case](service.secret, body)
+    if signature is not None:
+        headers["X-Moderation-Signature"] = signature
+    response = service.client.post("/v1/comments", content=body, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert count(service, CommentRow) == 0
+
+
+def test_both_secrets_work_while_rotating(service):
+    with service.sessions() as session:
+        new = rotate_secret(session, SECRET_KEY, "blog")
+    assert service.signed(comment("c8", "Hej hej"), secret=service.secret).status_code == 200
+    assert service.signed(comment("c9", "Hej igen"), secret=new).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        (b"{not json", "application/json", 400, "malformed_json"),
+        (b'{"site": "blog"}', "application/json", 422, "invalid_body"),
+        (b'{"site": "nope", "comment_id": "x", "content": "hi"}', "application/json", 404, "unknown_site"),
+        (b'{"site": "blog", "comment_id": "x", "content": "hi"}', "text/plain", 415, "unsupported_media_type"),
+        (b"[1, 2]", "application/json", 422, "invalid_body"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_and_changes_nothing(service, body, content_type, status, code):
+    headers = {"Content-Type": content_type, "X-Moderation-Signature": sign(service.secret, int(time.time()), body)}
+    response = service.client.post("/v1/comments", content=body, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["code"] == code
+    assert response.json()["error"]["message"]
+    assert count(service, CommentRow) == 0
+
+
+def test_oversized_content_is_413_with_the_limit(service):
+    response = service.signed(comment("big", "x" * 70000))
+    assert response.status_code == 413
+    assert "65536" in response.json()["error"]["message"]
+
+
+def test_when_the_store_fails_mid_way_the_answer_is_503_and_nothing_half_written_remains(service, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("a dropped table is an OperationalError on SQLite only")
+    with service.app.state.engine.begin() as connection:
+        connection.execute(text("DROP TABLE decisions"))
+    response = service.signed(comment("c10", "Hej"))
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "store_unavailable"
+    assert response.headers["Retry-After"]
+    assert count(service, CommentRow) == 0
+
+
+def test_a_comment_and_its_history_can_be_read_back_by_its_sites_moderator(service):
+    queued = service.signed(comment("c11", "Rabattkod här: SPARA10 på sociala medier-kursen")).json()
+    detail = service.client.get(f"/v1/comments/{queued['queue_item_id']}", headers=service.auth())
+    assert detail.status_code == 200
+    assert [entry["actor"] for entry in detail.json()["history"]] == ["model"]
+    other = service.client.get(f"/v1/comments/{queued['queue_item_id']}", headers=service.auth(service.other_token))
+    assert other.status_code == 404
