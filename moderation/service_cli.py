@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from moderation import sites as site_ops
 from moderation.config import get_settings
 from moderation.errors import ModerationError
+from moderation.registry import Registry
 from moderation.store.database import make_engine, session_factory, transaction, upgrade
 
 sites_app = typer.Typer(help="Sites (blogs) the service moderates.", no_args_is_help=True)
@@ -25,7 +26,13 @@ err = Console(stderr=True)
 @contextmanager
 def _session() -> Iterator[Session]:
     """A migrated database's session, committed at the end; domain errors exit with code 2."""
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    try:
+        settings.check()
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
         with transaction(session_factory(engine)) as session:
@@ -145,6 +152,12 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    try:  # say what is missing before uvicorn starts workers that would each fail on it
+        settings.check()
+        Registry(settings.models_dir).verify(Registry(settings.models_dir).current())
+    except (ValueError, ModerationError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     uvicorn.run(
         "moderation.api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
         workers=workers or settings.workers, log_level="info",

@@ -29,6 +29,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 def test_sites_tokens_and_serve_end_to_end(tmp_path, models_dir):
     env = {
         "PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path),
@@ -54,12 +61,11 @@ def test_sites_tokens_and_serve_end_to_end(tmp_path, models_dir):
     server = subprocess.Popen([MODERATION, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        deadline = time.monotonic() + 60  # loading the model takes seconds on a busy machine
+        while not _ready(base):
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            assert time.monotonic() < deadline, "moderation serve did not become ready in 60 s"
+            time.sleep(0.2)
         body = json.dumps({"site": "anamma", "comment_id": "1", "content": "Låna 50 000 kr utan UC idag på www.snabblan.example",
                            "post": {"title": "Sociala medier"}}).encode()  # fmt: skip
         headers = {

@@ -6,8 +6,10 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
 from moderation.api.errors import RequestRejected
@@ -16,8 +18,10 @@ from moderation.api.views import decision_out, item_out
 from moderation.errors import InvalidComment
 from moderation.intake import Incoming, find, receive
 from moderation.queue import history, visible
+from moderation.scoring.scorer import Scorer
 from moderation.secrets import verify
 from moderation.sites import get_site, webhook_secrets
+from moderation.store.tables import SiteRow
 
 router = APIRouter(prefix="/v1", tags=["comments"])
 ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400, 401, 404, 413, 415, 422, 503)}
@@ -76,6 +80,11 @@ async def receive_comment(
         raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
     if not payload.content.strip():
         raise InvalidComment("content is empty")
+    # Scoring and storing are blocking work: off the event loop, so other requests keep flowing.
+    return await run_in_threadpool(_store_decision, session, scorer, site, payload)
+
+
+def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: CommentIn) -> DecisionOut:
     incoming = Incoming(
         platform_id=payload.comment_id, content=payload.content, post_id=payload.post.id,
         post_title=payload.post.title, post_body=payload.post.body, post_url=payload.post.url,

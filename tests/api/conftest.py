@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,23 +26,32 @@ POSTGRES_URL = os.environ.get("MODERATION_TEST_POSTGRES_URL", "postgresql+psycop
 SECRET_KEY = "test-server-key-0123456789"
 
 
-def _fresh_postgres() -> str:
+@pytest.fixture
+def fresh_postgres() -> Iterator[str]:
+    """A URL whose connections work in a schema of their own (dropped afterwards), so test runs
+    sharing the server do not meet."""
+    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     try:
-        engine = create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI and unreachable at {POSTGRES_URL}: {exc}")
         pytest.skip(f"no PostgreSQL reachable at {POSTGRES_URL}")
-    return POSTGRES_URL
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path}/moderation.db" if request.param == "sqlite" else _fresh_postgres()
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/moderation.db"
+    return request.getfixturevalue("fresh_postgres")
 
 
 @dataclass
@@ -73,19 +83,21 @@ class Service:
 def service(database_url: str, models_dir: Path) -> Iterator[Service]:
     settings = Settings(database_url=database_url, models_dir=models_dir, secret_key=SECRET_KEY)
     app = create_app(settings)
-    with transaction(app.state.sessions) as session:
-        site = create_site(
-            session, SECRET_KEY, "blog", "Anamma", languages=["sv"], note_language="sv",
-            topic="Bloggen handlar om sociala medier, marknadsföring och kommunikation för företag.",
-            rules={"blocked_words": ["kasino"], "suspect_words": ["rabattkod"]},
-            spam_remove_at=0.999, off_topic_remove_at=0.999,  # removal by rule only, so tests know the action
-        )  # fmt: skip
-        create_site(session, SECRET_KEY, "other", "Other blog", languages=["en"], topic="Gardening")
-        token = create_token(session, "moderator", ["blog"])["token"]
-        other = create_token(session, "moderator", ["other"])["token"]
-    with TestClient(app) as client:
-        yield Service(client, app, site["secret"], token, other)
-    app.state.engine.dispose()
+    try:
+        with transaction(app.state.sessions) as session:
+            site = create_site(
+                session, SECRET_KEY, "blog", "Anamma", languages=["sv"], note_language="sv",
+                topic="Bloggen handlar om sociala medier, marknadsföring och kommunikation för företag.",
+                rules={"blocked_words": ["kasino"], "suspect_words": ["rabattkod"]},
+                spam_remove_at=0.999, off_topic_remove_at=0.999,  # removal by rule only, so tests know the action
+            )  # fmt: skip
+            create_site(session, SECRET_KEY, "other", "Other blog", languages=["en"], topic="Gardening")
+            token = create_token(session, "moderator", ["blog"])["token"]
+            other = create_token(session, "moderator", ["other"])["token"]
+        with TestClient(app) as client:
+            yield Service(client, app, site["secret"], token, other)
+    finally:
+        app.state.engine.dispose()
 
 
 def comment(comment_id: str, content: str, **extra: Any) -> dict[str, Any]:
