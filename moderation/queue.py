@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from moderation.domain import Action, Label
 from moderation.errors import AlreadyDecided, InvalidRequest, NotFound
+from moderation.outbox import enqueue_decision
 from moderation.sites import Principal
-from moderation.store.tables import CommentRow, DecisionRow, utcnow
+from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
 
 STATUSES = {"pending": ["pending"], "removed": ["removed"], "decided": ["decided"], "approved": ["approved"]}
 SORTS = ("priority", "oldest")
@@ -110,6 +111,9 @@ def decide(
     )
     session.flush()
     session.refresh(row)
+    site = session.get(SiteRow, row.site_id)
+    if site is not None:
+        enqueue_decision(session, site, row, principal.actor, note)
     return row
 
 

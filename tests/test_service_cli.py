@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from moderation.secrets import sign
+from moderation.secrets import sign, verify
+from tests.receiver import CallbackReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
 MODERATION = str(Path(sys.executable).parent / "moderation")
@@ -56,29 +57,50 @@ def test_sites_tokens_and_serve_end_to_end(tmp_path, models_dir):
     bad = run("sites", "update", "anamma", "--spam-queue-at", "0.99", "--spam-remove-at", "0.5", env=env)
     assert bad.returncode == 2 and "must not exceed" in bad.stderr
 
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen([MODERATION, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60  # loading the model takes seconds on a busy machine
-        while not _ready(base):
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "moderation serve did not become ready in 60 s"
-            time.sleep(0.2)
-        body = json.dumps({"site": "anamma", "comment_id": "1", "content": "Låna 50 000 kr utan UC idag på www.snabblan.example",
-                           "post": {"title": "Sociala medier"}}).encode()  # fmt: skip
-        headers = {
-            "Content-Type": "application/json",
-            "X-Moderation-Signature": sign(site["secret"], int(time.time()), body),
-        }
-        answer = httpx.post(f"{base}/v1/comments", content=body, headers=headers).json()
-        assert answer["action"] in ("queue", "remove") and answer["note"]
-        queue = httpx.get(f"{base}/v1/queue?status={'pending' if answer['action'] == 'queue' else 'removed'}",
-                          headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
-        assert queue["count"] == 1
-        assert httpx.get(f"{base}/docs").status_code == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
+    with CallbackReceiver() as platform:
+        updated = run(
+            "sites", "update", "anamma", "--callback-url", platform.url, "--spam-remove-at", "1", "--off-topic-remove-at",
+            "1", "--rules", '{"suspect_words": ["lån", "låna"]}', env=env,
+        )  # fmt: skip
+        assert updated.returncode == 0, updated.stderr
+        port = free_port()
+        log = (tmp_path / "serve.log").open("w")
+        server = subprocess.Popen([MODERATION, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            _platform_flow(f"http://127.0.0.1:{port}", server, site["secret"], token, platform, tmp_path)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            log.close()
+
+
+def _platform_flow(
+    base: str, server: subprocess.Popen, secret: str, token: str, platform: CallbackReceiver, tmp: Path
+) -> None:
+    """Send a signed comment, get a decision with a note, find it in the queue, decide it as a
+    moderator, and receive the signed callback."""
+    deadline = time.monotonic() + 60  # loading the model takes seconds on a busy machine
+    while not _ready(base):
+        assert server.poll() is None, (tmp / "serve.log").read_text()
+        assert time.monotonic() < deadline, "moderation serve did not become ready in 60 s"
+        time.sleep(0.2)
+    body = json.dumps({"site": "anamma", "comment_id": "c-1", "content": "Låna 50 000 kr utan UC idag på www.snabblan.example",
+                       "post": {"title": "Sociala medier"}}).encode()  # fmt: skip
+    headers = {"Content-Type": "application/json", "X-Moderation-Signature": sign(secret, int(time.time()), body)}
+    answer = httpx.post(f"{base}/v1/comments", content=body, headers=headers).json()
+    assert answer["action"] == "queue" and answer["note"].startswith("Väntar på granskning")
+    auth = {"Authorization": f"Bearer {token}"}
+    queue = httpx.get(f"{base}/v1/queue", headers=auth).json()
+    assert [item["comment_id"] for item in queue["data"]] == ["c-1"]
+    decision = httpx.post(
+        f"{base}/v1/queue/{answer['queue_item_id']}/decision", json={"action": "remove", "label": "spam"}, headers=auth
+    )
+    assert decision.status_code == 200
+    deadline = time.monotonic() + 30
+    while not platform.delivered:
+        assert time.monotonic() < deadline, "no callback within 30 s"
+        time.sleep(0.2)
+    [(callback_headers, callback_body)] = platform.delivered
+    verify(callback_headers["X-Moderation-Signature"], callback_body, [secret], tolerance_s=300)
+    assert json.loads(callback_body)["comment_id"] == "c-1" and json.loads(callback_body)["label"] == "spam"
+    assert httpx.get(f"{base}/docs").status_code == 200

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from moderation.api import comments, errors, health, queue
 from moderation.api.models import LiveModel
 from moderation.config import Settings, get_settings
+from moderation.outbox import Courier
 from moderation.store.database import make_engine, session_factory, upgrade
 
 
@@ -17,14 +21,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.check()
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    sessions = session_factory(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        courier = Courier(sessions, settings.secret_key, settings.callback_interval_s)
+        if settings.callback_interval_s > 0:
+            courier.start()
+        yield
+        if settings.callback_interval_s > 0:
+            courier.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="moderation",
         summary="Spam and off-topic moderation for blog comments: webhook, queue and decisions.",
         version="0.1.0",
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
+    app.state.sessions = sessions
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
     for module in (comments, queue, health):

@@ -81,7 +81,7 @@ class Service:
 
 @pytest.fixture
 def service(database_url: str, models_dir: Path) -> Iterator[Service]:
-    settings = Settings(database_url=database_url, models_dir=models_dir, secret_key=SECRET_KEY)
+    settings = Settings(database_url=database_url, models_dir=models_dir, secret_key=SECRET_KEY, callback_interval_s=0)
     app = create_app(settings)
     try:
         with transaction(app.state.sessions) as session:
