@@ -120,3 +120,23 @@ def decide(
 def history(session: Session, row: CommentRow) -> list[DecisionRow]:
     """Every decision on a comment, oldest first."""
     return list(session.scalars(select(DecisionRow).where(DecisionRow.comment_id == row.id).order_by(DecisionRow.id)))
+
+
+def restore(session: Session, principal: Principal, comment_id: int, note: str = "") -> CommentRow:
+    """Overturn an automatic removal: the comment is approved as ham by this moderator."""
+    row = visible(principal, comment_id, session)
+    changed = session.execute(
+        update(CommentRow)
+        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == "removed")
+        .values(status="decided", label=Label.HAM.value, revision=CommentRow.revision + 1)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyDecided(f"comment {comment_id} is not an automatic removal (it is {row.status})")
+    approval = DecisionRow(comment_id=row.id, actor=principal.actor, action="approve", label="ham", note=note)
+    session.add(approval)
+    session.flush()
+    session.refresh(row)
+    site = session.get(SiteRow, row.site_id)
+    if site is not None:
+        enqueue_decision(session, site, row, principal.actor, note)
+    return row

@@ -13,11 +13,22 @@ from sqlalchemy.orm import Session
 
 from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
 from moderation.api.errors import RequestRejected
-from moderation.api.schemas import CommentDetailOut, CommentIn, DecisionOut, ErrorOut, HistoryEntry
+from moderation.api.schemas import (
+    CommentDetailOut,
+    CommentIn,
+    DecisionOut,
+    ErrorOut,
+    FeedbackIn,
+    HistoryEntry,
+    QueueItemOut,
+    RestoreIn,
+)
 from moderation.api.views import decision_out, item_out
+from moderation.config import Settings
 from moderation.errors import InvalidComment
+from moderation.feedback import record_feedback
 from moderation.intake import Incoming, find, receive
-from moderation.queue import history, visible
+from moderation.queue import history, restore, visible
 from moderation.scoring.scorer import Scorer
 from moderation.secrets import verify
 from moderation.sites import get_site, webhook_secrets
@@ -25,6 +36,25 @@ from moderation.store.tables import SiteRow
 
 router = APIRouter(prefix="/v1", tags=["comments"])
 ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400, 401, 404, 413, 415, 422, 503)}
+
+
+async def _signed_json(
+    request: Request, session: Session, settings: Settings, signature: str | None
+) -> tuple[SiteRow, dict[str, Any]]:
+    """The site and the JSON object of a request signed with that site's secret."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise RequestRejected(415, "unsupported_media_type", "send Content-Type: application/json")
+    body = await _body(request, settings.max_body_bytes)
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RequestRejected(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+    site_id = raw.get("site") if isinstance(raw, dict) else None
+    if not isinstance(site_id, str):
+        raise RequestRejected(422, "invalid_body", "site: a site id string is required")
+    site = get_site(session, site_id)
+    verify(signature, body, webhook_secrets(settings.secret_key, site), settings.signature_tolerance_s)
+    return site, raw
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -59,18 +89,7 @@ async def receive_comment(
     "<t>.<body>" with the site's secret>``. The same ``site`` + ``comment_id`` again returns the
     stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
     are committed before the answer."""
-    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-        raise RequestRejected(415, "unsupported_media_type", "send Content-Type: application/json")
-    body = await _body(request, settings.max_body_bytes)
-    try:
-        raw = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RequestRejected(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
-    site_id = raw.get("site") if isinstance(raw, dict) else None
-    if not isinstance(site_id, str):
-        raise RequestRejected(422, "invalid_body", "site: a site id string is required")
-    site = get_site(session, site_id)
-    verify(x_moderation_signature, body, webhook_secrets(settings.secret_key, site), settings.signature_tolerance_s)
+    site, raw = await _signed_json(request, session, settings, x_moderation_signature)
     try:
         payload = CommentIn.model_validate(raw)
     except ValidationError as exc:
@@ -113,3 +132,32 @@ def get_comment(comment_id: int, session: SessionDep, principal: PrincipalDep) -
         for d in history(session, row)
     ]  # fmt: skip
     return CommentDetailOut(**item_out(session, row).model_dump(), history=entries)
+
+
+@router.post("/comments/{item_id}/restore", response_model=QueueItemOut, responses=ERRORS)
+def restore_comment(item_id: int, body: RestoreIn, session: SessionDep, principal: PrincipalDep) -> QueueItemOut:
+    """Overturn an automatic removal (the comment is approved as ham; the platform is called back)."""
+    row = restore(session, principal, item_id, body.note)
+    session.commit()
+    return item_out(session, row)
+
+
+@router.post("/comments/{comment_id}/feedback", status_code=202, responses=ERRORS)
+async def comment_feedback(
+    comment_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    x_moderation_signature: Annotated[str | None, Header()] = None,
+) -> dict[str, str]:
+    """The platform reports missed spam or a false positive for its comment ``comment_id``; signed
+    like the webhook, body ``{"site", "label", "note"}``. Becomes a training label."""
+    site, raw = await _signed_json(request, session, settings, x_moderation_signature)
+    try:
+        feedback = FeedbackIn.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+        raise RequestRejected(422, "invalid_body", problems) from exc
+    record_feedback(session, site.id, comment_id, feedback.label, feedback.note)
+    session.commit()
+    return {"status": "recorded"}

@@ -122,6 +122,16 @@ class DecisionIn(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
+class RestoreIn(BaseModel):
+    note: str = Field(default="", max_length=2000)
+
+
+class FeedbackIn(BaseModel):
+    site: str
+    label: Label
+    note: str = Field(default="", max_length=2000)
+
+
 class HistoryEntry(BaseModel):
     actor: str
     action: str
