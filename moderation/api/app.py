@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from moderation.api import comments, errors, health, queue, sites
+from moderation.api import comments, errors, health, metrics, queue, sites
 from moderation.api.models import LiveModel
 from moderation.config import Settings, get_settings
 from moderation.outbox import Courier
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = sessions
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
-    for module in (comments, queue, sites, health):
+    metrics.install(app, settings.max_in_flight)
+    for module in (comments, queue, sites, health, metrics):
         app.include_router(module.router)
     return app

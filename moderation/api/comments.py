@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
 from moderation.api.errors import RequestRejected
+from moderation.api.metrics import DECISIONS
 from moderation.api.schemas import (
     CommentDetailOut,
     CommentIn,
@@ -119,7 +120,9 @@ def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: Co
         row = find(session, site.id, payload.comment_id)
         if row is None:
             raise
-    return decision_out(row)
+    answer = decision_out(row)
+    DECISIONS.labels(answer.action.value).inc()
+    return answer
 
 
 @router.get("/comments/{comment_id}", response_model=CommentDetailOut, responses=ERRORS)

@@ -1,0 +1,66 @@
+"""Prometheus metrics (``/metrics``) and the bound on scoring work in flight.
+
+Counters are per process; with several workers, scrape each or run prometheus-client's
+multiprocess mode (see the README).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+from moderation.api.errors import error_response
+
+REQUESTS = Counter("moderation_requests_total", "HTTP requests", ["route", "method", "status"])
+LATENCY = Histogram(
+    "moderation_request_seconds", "HTTP request latency", ["route"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)  # fmt: skip
+DECISIONS = Counter("moderation_decisions_total", "Webhook decisions by action answered", ["action"])
+SHED = Counter("moderation_shed_total", "Webhook requests refused because too much work was in flight")
+MODEL = Gauge("moderation_model_info", "The model version serving (value 1)", ["version"])
+IN_FLIGHT = Gauge("moderation_webhooks_in_flight", "Webhook requests being scored now")
+
+router = APIRouter(tags=["health"])
+BOUNDED = "/v1/comments"
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    MODEL.clear()
+    MODEL.labels(request.app.state.models.scorer().version).set(1)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def install(app: FastAPI, max_in_flight: int) -> None:
+    """Count and time every request; answer webhook requests past ``max_in_flight`` at once with
+    503 and Retry-After at once, instead of queueing them until latency explodes."""
+    in_flight = 0
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        nonlocal in_flight
+        bounded = request.method == "POST" and request.url.path == BOUNDED
+        if bounded and in_flight >= max_in_flight:
+            SHED.inc()
+            return error_response(
+                503, "overloaded", f"more than {max_in_flight} comments are being scored; retry shortly",
+                {"Retry-After": "1"},
+            )  # fmt: skip
+        started = time.perf_counter()
+        if bounded:
+            in_flight += 1
+            IN_FLIGHT.set(in_flight)
+        try:
+            response = await call_next(request)
+        finally:
+            if bounded:
+                in_flight -= 1
+                IN_FLIGHT.set(in_flight)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+        LATENCY.labels(route).observe(time.perf_counter() - started)
+        return response
