@@ -14,19 +14,20 @@ CHECK_EVERY_S = 2.0
 
 class LiveModel:
     """Holds the scorer of the registry's current version; looks at ``models/current`` at most
-    every ``CHECK_EVERY_S`` seconds and loads (verifies) a new version when it changes. Requests in
+    every ``check_every_s`` seconds and loads (verifies) a new version when it changes. Requests in
     flight keep the scorer they started with."""
 
-    def __init__(self, models_dir: Path) -> None:
+    def __init__(self, models_dir: Path, check_every_s: float = CHECK_EVERY_S) -> None:
         self.registry = Registry(models_dir)
+        self.check_every_s = check_every_s
         self._lock = threading.Lock()
         self._scorer = Scorer.load(models_dir)
         self._checked = time.monotonic()
 
     def scorer(self) -> Scorer:
-        if time.monotonic() - self._checked >= CHECK_EVERY_S:
+        if time.monotonic() - self._checked >= self.check_every_s:
             with self._lock:
-                if time.monotonic() - self._checked >= CHECK_EVERY_S:
+                if time.monotonic() - self._checked >= self.check_every_s:
                     self._checked = time.monotonic()
                     current = self.registry.current()
                     if current != self._scorer.version:
