@@ -36,6 +36,7 @@ lint: install-test
 bench: install
 	$(BIN)/python bench/quality.py
 	taskset -c 0 $(BIN)/python bench/speed.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=262144, ge=1024)
     signature_tolerance_s: int = Field(default=300, ge=1)
     # Webhooks being scored at once per process; more are answered 503 + Retry-After (BENCHMARKS.md).
-    max_in_flight: int = Field(default=32, ge=1)
+    max_in_flight: int = Field(default=8, ge=1)
     callback_interval_s: float = Field(default=1.0, ge=0)  # 0: this process delivers no callbacks
 
     def check(self) -> None:

@@ -59,13 +59,17 @@ def receive(session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming)
     existing = find(session, site.id, incoming.platform_id)
     if existing is not None and not incoming.edited:
         return existing, False
+    existing_id = existing.id if existing is not None else None
+    policy, context, shadow = policy_of(site), Site(tuple(site.languages), site.topic), site.shadow_mode
+    # End the read-only transaction: no pooled connection is held while the comment is scored.
+    session.rollback()
     scores = scorer.score(
         Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
         Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
-        Site(tuple(site.languages), site.topic),
+        context,
     )
-    verdict = decide(incoming.content, scores, policy_of(site), scores.language_reliable)
-    answered = Action.APPROVE if site.shadow_mode else verdict.action
+    verdict = decide(incoming.content, scores, policy, scores.language_reliable)
+    answered = Action.APPROVE if shadow else verdict.action
     fields = {
         **{k: v for k, v in asdict(incoming).items() if k != "edited"},
         "language": scores.language, "spam": scores.spam, "off_topic": scores.off_topic,
@@ -74,11 +78,11 @@ def receive(session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming)
         "causes": " ".join(dict.fromkeys(c.code for c in verdict.causes)),
         "status": STATUS_OF[verdict.action], "label": None, "model_version": scores.model_version,
     }  # fmt: skip
-    if existing is None:
+    row = session.get(CommentRow, existing_id) if existing_id is not None else None
+    if row is None:
         row = CommentRow(site_id=site.id, received_at=utcnow(), **fields)
         session.add(row)
     else:
-        row = existing
         for key, value in fields.items():
             setattr(row, key, value)
         row.revision += 1

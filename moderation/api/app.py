@@ -19,7 +19,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     and the current model loaded (and verified) here, once per process."""
     settings = settings or get_settings()
     settings.check()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, pool_size=settings.max_in_flight + 4)
     upgrade(engine)
     sessions = session_factory(engine)
 

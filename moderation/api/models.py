@@ -6,6 +6,7 @@ import threading
 import time
 from pathlib import Path
 
+from moderation.domain import Comment, Post, Site
 from moderation.registry import Registry
 from moderation.scoring.scorer import Scorer
 
@@ -21,7 +22,7 @@ class LiveModel:
         self.registry = Registry(models_dir)
         self.check_every_s = check_every_s
         self._lock = threading.Lock()
-        self._scorer = Scorer.load(models_dir)
+        self._scorer = self._warmed(Scorer.load(models_dir))
         self._checked = time.monotonic()
 
     def scorer(self) -> Scorer:
@@ -31,5 +32,12 @@ class LiveModel:
                     self._checked = time.monotonic()
                     current = self.registry.current()
                     if current != self._scorer.version:
-                        self._scorer = Scorer.load(self.registry.root, current)
+                        self._scorer = self._warmed(Scorer.load(self.registry.root, current))
         return self._scorer
+
+    @staticmethod
+    def _warmed(scorer: Scorer) -> Scorer:
+        """The scorer after one throw-away comment, so the first real one does not pay for
+        compiling its vectorisers and loading language profiles (hundreds of ms)."""
+        scorer.score(Comment("Warming up, with a link: http://example.com"), Post("Warm-up"), Site(("en",)))
+        return scorer

@@ -25,16 +25,19 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; a SQLite file's folder is created and the file runs in WAL mode."""
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """An engine for ``url`` with ``pool_size`` connections (10 more when busy, then a 5 s wait);
+    a SQLite file's folder is created and the file runs in WAL mode."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 5}, pool_size=pool_size, pool_timeout=5
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, pool_timeout=5)
 
 
 def upgrade(engine: Engine) -> None:
