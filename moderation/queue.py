@@ -11,7 +11,7 @@ from moderation.domain import Action, Label
 from moderation.errors import AlreadyDecided, InvalidRequest, NotFound
 from moderation.outbox import enqueue_decision
 from moderation.sites import Principal
-from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
+from moderation.store.tables import CommentRow, DecisionRow, SiteRow
 
 STATUSES = {"pending": ["pending"], "removed": ["removed"], "decided": ["decided"], "approved": ["approved"]}
 SORTS = ("priority", "oldest")
@@ -97,24 +97,7 @@ def decide(
     row = visible(principal, comment_id, session)
     if row.status != "pending":
         raise AlreadyDecided(f"comment {comment_id} is {row.status}, not pending")
-    changed = session.execute(
-        update(CommentRow)
-        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == "pending")
-        .values(status="decided", label=label.value, revision=CommentRow.revision + 1)
-    )
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise AlreadyDecided(f"comment {comment_id} was decided by someone else just now")
-    session.add(
-        DecisionRow(
-            comment_id=row.id, actor=principal.actor, action=action.value, label=label.value, note=note, at=utcnow()
-        )
-    )
-    session.flush()
-    session.refresh(row)
-    site = session.get(SiteRow, row.site_id)
-    if site is not None:
-        enqueue_decision(session, site, row, principal.actor, note)
-    return row
+    return _settle(session, principal, row, "pending", action, label, note)
 
 
 def history(session: Session, row: CommentRow) -> list[DecisionRow]:
@@ -125,15 +108,24 @@ def history(session: Session, row: CommentRow) -> list[DecisionRow]:
 def restore(session: Session, principal: Principal, comment_id: int, note: str = "") -> CommentRow:
     """Overturn an automatic removal: the comment is approved as ham by this moderator."""
     row = visible(principal, comment_id, session)
+    return _settle(session, principal, row, "removed", Action.APPROVE, Label.HAM, note)
+
+
+def _settle(
+    session: Session, principal: Principal, row: CommentRow, expected: str, action: Action, label: Label, note: str
+) -> CommentRow:
+    """Record a human decision on a comment still in status ``expected`` and at the revision read:
+    a conditional update, so exactly one of two concurrent decisions wins. The platform is told
+    through the outbox, in the same transaction."""
     changed = session.execute(
         update(CommentRow)
-        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == "removed")
-        .values(status="decided", label=Label.HAM.value, revision=CommentRow.revision + 1)
+        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == expected)
+        .values(status="decided", label=label.value, revision=CommentRow.revision + 1)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise AlreadyDecided(f"comment {comment_id} is not an automatic removal (it is {row.status})")
-    approval = DecisionRow(comment_id=row.id, actor=principal.actor, action="approve", label="ham", note=note)
-    session.add(approval)
+        raise AlreadyDecided(f"comment {row.id} is no longer {expected}: someone decided it just now")
+    decision = DecisionRow(comment_id=row.id, actor=principal.actor, action=action.value, label=label.value, note=note)
+    session.add(decision)
     session.flush()
     session.refresh(row)
     site = session.get(SiteRow, row.site_id)

@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
-from moderation.api.errors import RequestRejected
+from moderation.api.errors import RequestRejected, validated
 from moderation.api.metrics import DECISIONS
 from moderation.api.schemas import (
     CommentDetailOut,
@@ -91,11 +90,7 @@ async def receive_comment(
     stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
     are committed before the answer."""
     site, raw = await _signed_json(request, session, settings, x_moderation_signature)
-    try:
-        payload = CommentIn.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
-        raise RequestRejected(422, "invalid_body", problems) from exc
+    payload = validated(CommentIn, raw)
     if len(payload.content) > settings.max_content_chars:
         raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
     if not payload.content.strip():
@@ -156,11 +151,7 @@ async def comment_feedback(
     """The platform reports missed spam or a false positive for its comment ``comment_id``; signed
     like the webhook, body ``{"site", "label", "note"}``. Becomes a training label."""
     site, raw = await _signed_json(request, session, settings, x_moderation_signature)
-    try:
-        feedback = FeedbackIn.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
-        raise RequestRejected(422, "invalid_body", problems) from exc
+    feedback = validated(FeedbackIn, raw)
     record_feedback(session, site.id, comment_id, feedback.label, feedback.note)
     session.commit()
     return {"status": "recorded"}

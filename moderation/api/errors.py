@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError
 
 from moderation import errors
 
+Model = TypeVar("Model", bound=BaseModel)
 STATUS = {
     errors.InvalidComment: 422,
     errors.InvalidRequest: 422,
@@ -35,6 +40,19 @@ class RequestRejected(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def describe(problems: Sequence[Any]) -> str:
+    """Pydantic's validation errors as one line: ``field.path: message; ...``."""
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in problems[:10])
+
+
+def validated(model: type[Model], raw: Any) -> Model:
+    """``raw`` as ``model``, or a 422 naming what is wrong."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise RequestRejected(422, "invalid_body", describe(exc.errors())) from exc
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.ModerationError)
     async def domain(_: Request, exc: errors.ModerationError) -> JSONResponse:
@@ -48,10 +66,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body')}: {e['msg']}" for e in exc.errors()[:10]
-        )
-        return error_response(422, "invalid_body", problems)
+        return error_response(422, "invalid_body", describe(exc.errors()))
 
     @app.exception_handler(OperationalError)
     async def store_down(_: Request, exc: OperationalError) -> JSONResponse:
