@@ -124,3 +124,16 @@ class OutboxRow(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None, index=True)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UiSessionRow(Base):
+    """A moderator signed in to the web page: the sha256 of the session cookie, the token it was
+    exchanged for, the CSRF token its forms carry, and when it ends. Signing out deletes the row."""
+
+    __tablename__ = "ui_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
