@@ -34,6 +34,23 @@ def enqueue_decision(session: Session, site: SiteRow, row: CommentRow, actor: st
         "action": "approve" if row.label == "ham" else "remove", "label": row.label, "note": note,
         "decided_by": actor, "decided_at": utcnow().isoformat(timespec="seconds"),
     }  # fmt: skip
+    return _enqueue(session, site, event)
+
+
+def enqueue_reopened(session: Session, site: SiteRow, row: CommentRow, actor: str) -> OutboxRow | None:
+    """Record the callback for an undone decision: the comment is back where the automatic decision
+    put it (``action`` is what the platform should do with it now)."""
+    if not site.callback_url:
+        return None
+    event = {
+        "type": "comment.reopened", "site": site.id, "comment_id": row.platform_id, "queue_item_id": row.id,
+        "action": row.answered_action, "status": row.status, "reopened_by": actor,
+        "reopened_at": utcnow().isoformat(timespec="seconds"),
+    }  # fmt: skip
+    return _enqueue(session, site, event)
+
+
+def _enqueue(session: Session, site: SiteRow, event: dict[str, Any]) -> OutboxRow:
     entry = OutboxRow(site_id=site.id, url=site.callback_url, event=event, next_attempt_at=utcnow())
     session.add(entry)
     return entry

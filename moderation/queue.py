@@ -9,12 +9,14 @@ from sqlalchemy.orm import Session
 
 from moderation.domain import Action, Label
 from moderation.errors import AlreadyDecided, InvalidRequest, NotFound
-from moderation.outbox import enqueue_decision
+from moderation.outbox import enqueue_decision, enqueue_reopened
 from moderation.sites import Principal
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow
 
-STATUSES = {"pending": ["pending"], "removed": ["removed"], "decided": ["decided"], "approved": ["approved"]}
+STATUSES = ("pending", "removed", "decided", "approved")
 SORTS = ("priority", "oldest")
+ACTIONS = tuple(a.value for a in Action)
+PRIOR_STATUS = {Action.APPROVE.value: "approved", Action.QUEUE.value: "pending", Action.REMOVE.value: "removed"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class QueueQuery:
     sort: str = "priority"
     limit: int = 50
     offset: int = 0
+    action: str | None = None  # what the policy did: approve | queue | remove
+    text: str | None = None  # words in the comment, its author's name, e-mail or URL
 
 
 def visible(principal: Principal, comment_id: int, session: Session) -> CommentRow:
@@ -44,22 +48,29 @@ def visible(principal: Principal, comment_id: int, session: Session) -> CommentR
 def list_queue(session: Session, principal: Principal, query: QueueQuery) -> tuple[list[CommentRow], int]:
     """One page of comments matching the query, and how many match in all."""
     if query.status not in STATUSES:
-        raise InvalidRequest(f"status must be one of {sorted(STATUSES)}")
+        raise InvalidRequest(f"status must be one of {STATUSES}")
     if query.sort not in SORTS:
         raise InvalidRequest(f"sort must be one of {SORTS}")
+    if query.action is not None and query.action not in ACTIONS:
+        raise InvalidRequest(f"action must be one of {ACTIONS}")
     if query.site is not None:
         principal.require_site(query.site)
     sites = [query.site] if query.site else list(principal.sites)
     risk = case((CommentRow.spam > CommentRow.off_topic, CommentRow.spam), else_=CommentRow.off_topic)
-    conditions = [CommentRow.site_id.in_(sites), CommentRow.status.in_(STATUSES[query.status])]
+    conditions = [CommentRow.site_id.in_(sites), CommentRow.status == query.status]
     if query.language:
         conditions.append(CommentRow.language == query.language)
     if query.min_score is not None:
         conditions.append(risk >= query.min_score)
     if query.max_score is not None:
         conditions.append(risk <= query.max_score)
-    if query.reason:
-        conditions.append(CommentRow.causes.contains(query.reason))
+    if query.reason:  # a whole cause code: "link" does not match "links"
+        conditions.append((" " + CommentRow.causes + " ").contains(f" {query.reason} ", autoescape=True))
+    if query.action:
+        conditions.append(CommentRow.action == query.action)
+    if query.text:
+        fields = (CommentRow.content, CommentRow.author_name, CommentRow.author_email, CommentRow.author_url)
+        conditions.append(or_(*(field.icontains(query.text, autoescape=True) for field in fields)))
     order = [risk.desc(), CommentRow.id] if query.sort == "priority" else [CommentRow.received_at, CommentRow.id]
     total = session.scalar(select(func.count()).select_from(CommentRow).where(*conditions)) or 0
     rows = session.scalars(
@@ -88,16 +99,17 @@ def author_history(session: Session, row: CommentRow) -> dict[str, int]:
 def decide(
     session: Session, principal: Principal, comment_id: int, action: Action, label: Label, note: str = ""
 ) -> CommentRow:
-    """A moderator's decision on a pending comment. Exactly one of two concurrent decisions wins;
-    the other raises ``AlreadyDecided``."""
+    """A moderator's decision on a pending comment, or on one removed automatically (approving it
+    restores it; removing it confirms the removal with a label). Exactly one of two concurrent
+    decisions wins; the other raises ``AlreadyDecided``."""
     if action is Action.QUEUE:
         raise InvalidRequest("a decision is approve or remove")
     if (action is Action.APPROVE) != (label is Label.HAM):
         raise InvalidRequest("approve goes with label ham; remove with spam or off_topic")
     row = visible(principal, comment_id, session)
-    if row.status != "pending":
-        raise AlreadyDecided(f"comment {comment_id} is {row.status}, not pending")
-    return _settle(session, principal, row, "pending", action, label, note)
+    if row.status not in ("pending", "removed"):
+        raise AlreadyDecided(f"comment {comment_id} is {row.status}, not pending or removed")
+    return _settle(session, principal, row, row.status, action, label, note)
 
 
 def history(session: Session, row: CommentRow) -> list[DecisionRow]:
@@ -111,19 +123,30 @@ def restore(session: Session, principal: Principal, comment_id: int, note: str =
     return _settle(session, principal, row, "removed", Action.APPROVE, Label.HAM, note)
 
 
+def undo(session: Session, principal: Principal, comment_id: int) -> CommentRow:
+    """Take back the human decision on a comment: it returns to where the automatic decision put
+    it (pending, removed or approved), unlabelled, and the platform is told. The history keeps both
+    the decision and its undoing."""
+    row = visible(principal, comment_id, session)
+    if row.status != "decided":
+        raise AlreadyDecided(f"comment {comment_id} is {row.status}: there is no decision to undo")
+    _transition(session, row, "decided", status=PRIOR_STATUS[row.action], label=None)
+    session.add(DecisionRow(comment_id=row.id, actor=principal.actor, action="undo", label=None))
+    session.flush()
+    session.refresh(row)
+    site = session.get(SiteRow, row.site_id)
+    if site is not None:
+        enqueue_reopened(session, site, row, principal.actor)
+    return row
+
+
 def _settle(
     session: Session, principal: Principal, row: CommentRow, expected: str, action: Action, label: Label, note: str
 ) -> CommentRow:
     """Record a human decision on a comment still in status ``expected`` and at the revision read:
     a conditional update, so exactly one of two concurrent decisions wins. The platform is told
     through the outbox, in the same transaction."""
-    changed = session.execute(
-        update(CommentRow)
-        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == expected)
-        .values(status="decided", label=label.value, revision=CommentRow.revision + 1)
-    )
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise AlreadyDecided(f"comment {row.id} is no longer {expected}: someone decided it just now")
+    _transition(session, row, expected, status="decided", label=label.value)
     decision = DecisionRow(comment_id=row.id, actor=principal.actor, action=action.value, label=label.value, note=note)
     session.add(decision)
     session.flush()
@@ -132,3 +155,15 @@ def _settle(
     if site is not None:
         enqueue_decision(session, site, row, principal.actor, note)
     return row
+
+
+def _transition(session: Session, row: CommentRow, expected: str, **values: object) -> None:
+    """Change a comment still in status ``expected`` and at the revision read: a conditional update,
+    so of two concurrent changes exactly one wins and the other raises ``AlreadyDecided``."""
+    changed = session.execute(
+        update(CommentRow)
+        .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == expected)
+        .values(**values, revision=CommentRow.revision + 1)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyDecided(f"comment {row.id} is no longer {expected}: someone changed it just now")

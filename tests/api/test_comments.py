@@ -79,8 +79,8 @@ SIGNATURES = {
     "malformed": lambda secret, body: "t=abc,v1=00",
     "wrong secret": lambda secret, body: sign("whsec_wrong", int(time.time()), body),
     "other body": lambda secret, body: sign(secret, int(time.time()), body + b" "),
-    "replayed": lambda secret, body: sign(secret, int(time.time()) - 301, body),
-    "from the future": lambda secret, body: sign(secret, int(time.time()) + 301, body),
+    "replayed": lambda secret, body: sign(secret, int(time.time()) - 305, body),
+    "from the future": lambda secret, body: sign(secret, int(time.time()) + 305, body),
 }
 
 

@@ -128,3 +128,45 @@ def test_author_history_counts_their_other_comments(service):
     item_id = queue_one(service, "h3")
     item = next(i for i in service.client.get("/v1/queue", headers=service.auth()).json()["data"] if i["id"] == item_id)
     assert item["author_history"] == {"approved": 1, "removed": 1}
+
+
+def test_search_by_text_and_author_and_filter_by_automatic_action(service):
+    queue_one(service, "q9-1", "Rabattkod för 100% rabatt_på kursen")
+    queue_one(service, "q9-2", "Rabattkod till en annan kurs")
+    auth = service.auth()
+    assert service.client.get("/v1/queue?q=100%25 rabatt_", headers=auth).json()["count"] == 1
+    assert service.client.get("/v1/queue?q=%25", headers=auth).json()["count"] == 1  # a literal %, not a wildcard
+    assert service.client.get("/v1/queue?q=KARIN@example", headers=auth).json()["count"] == 2
+    assert service.client.get("/v1/queue?action=queue", headers=auth).json()["count"] == 2
+    assert service.client.get("/v1/queue?action=remove", headers=auth).json()["count"] == 0
+    assert service.client.get("/v1/queue?action=delete", headers=auth).status_code == 422
+
+
+def test_undo_returns_a_comment_to_the_queue_and_keeps_the_history(service):
+    item_id = queue_one(service, "q10")
+    auth = service.auth()
+    decided = service.client.post(
+        f"/v1/queue/{item_id}/decision", json={"action": "remove", "label": "spam"}, headers=auth
+    )
+    assert decided.json()["status"] == "decided"
+    undone = service.client.post(f"/v1/queue/{item_id}/undo", headers=auth)
+    assert undone.status_code == 200 and undone.json()["status"] == "pending" and undone.json()["label"] is None
+    assert [i["id"] for i in service.client.get("/v1/queue", headers=auth).json()["data"]] == [item_id]
+    history = service.client.get(f"/v1/comments/{item_id}", headers=auth).json()["history"]
+    assert [h["action"] for h in history] == ["queue", "remove", "undo"]
+    again = service.client.post(f"/v1/queue/{item_id}/undo", headers=auth)
+    assert again.status_code == 409
+    assert (
+        service.client.post(f"/v1/queue/{item_id}/undo", headers=service.auth(service.other_token)).status_code == 404
+    )
+
+
+def test_an_automatic_removal_can_be_confirmed_with_a_label_then_undone(service):
+    answer = service.signed(comment("q11", "Spela på nätets bästa kasino")).json()
+    assert answer["action"] == "remove"
+    removed_id = service.client.get("/v1/queue?status=removed", headers=service.auth()).json()["data"][0]["id"]
+    url = f"/v1/queue/{removed_id}/decision"
+    confirmed = service.client.post(url, json={"action": "remove", "label": "spam"}, headers=service.auth())
+    assert confirmed.status_code == 200 and confirmed.json()["label"] == "spam"
+    assert service.client.get("/v1/queue?status=removed", headers=service.auth()).json()["count"] == 0
+    assert service.client.post(f"/v1/queue/{removed_id}/undo", headers=service.auth()).json()["status"] == "removed"
