@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     # Webhooks being scored at once per process; more are answered 503 + Retry-After (BENCHMARKS.md).
     max_in_flight: int = Field(default=8, ge=1)
     callback_interval_s: float = Field(default=1.0, ge=0)  # 0: this process delivers no callbacks
+    ui_session_hours: float = Field(default=12.0, gt=0)  # how long a moderator stays signed in to /ui/
 
     def check(self) -> None:
         """Refuse the placeholder secret outside development, saying what was found."""

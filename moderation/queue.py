@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -77,6 +78,22 @@ def list_queue(session: Session, principal: Principal, query: QueueQuery) -> tup
         select(CommentRow).where(*conditions).order_by(*order).limit(query.limit).offset(query.offset)
     )
     return list(rows), total
+
+
+def waiting(session: Session, site_id: str) -> tuple[int, datetime | None]:
+    """How many comments of a site wait for a human, and since when the oldest has waited."""
+    found = session.execute(
+        select(func.count(), func.min(CommentRow.received_at)).where(
+            CommentRow.site_id == site_id, CommentRow.status == "pending"
+        )
+    ).one()
+    return int(found[0]), found[1]
+
+
+def languages_seen(session: Session, sites: list[str]) -> list[str]:
+    """The languages comments on these sites were written in."""
+    query = select(CommentRow.language).where(CommentRow.site_id.in_(sites)).distinct().order_by(CommentRow.language)
+    return [language for language in session.scalars(query) if language]
 
 
 def author_history(session: Session, row: CommentRow) -> dict[str, int]:

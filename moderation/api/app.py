@@ -12,6 +12,7 @@ from moderation.api.models import LiveModel
 from moderation.config import Settings, get_settings
 from moderation.outbox import Courier
 from moderation.store.database import make_engine, session_factory, upgrade
+from moderation.ui import routes as ui
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,4 +47,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics.install(app, settings.max_in_flight)
     for module in (comments, queue, sites, health, metrics):
         app.include_router(module.router)
+    ui.install(app)
     return app

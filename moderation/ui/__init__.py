@@ -1,0 +1,1 @@
+"""The moderator web page under ``/ui/``: server-rendered (Jinja2), a little plain JavaScript."""
