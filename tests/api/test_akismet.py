@@ -7,12 +7,16 @@ is the app in this process (Starlette's TestClient), so nothing leaves the machi
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import akismet
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -37,9 +41,12 @@ class Blog:
     token: str
     secret: str
 
+    def http(self) -> TestClient:
+        """An httpx client whose transport is the app: whatever host the client names, no network."""
+        return TestClient(self.service.app, headers={"User-Agent": akismet.USER_AGENT})
+
     def client(self, key: str | None = None, url: str = URL) -> akismet.SyncClient:
-        http = TestClient(self.service.app, headers={"User-Agent": akismet.USER_AGENT})
-        return akismet.SyncClient(akismet.Config(key=key or self.key, url=url), http_client=http)
+        return akismet.SyncClient(akismet.Config(key=key or self.key, url=url), http_client=self.http())
 
     def call(self, path: str, **params: str) -> Any:
         """A raw form POST, for what the client cannot send (unknown fields, missing ones)."""
@@ -83,12 +90,12 @@ def comment(content: str, **extra: Any) -> dict[str, Any]:
 
 def test_the_client_verifies_a_sites_key_against_its_url_leniently(blog):
     assert blog.client().verify_key()
-    assert akismet.SyncClient.validated_client(akismet.Config(blog.key, URL), http_client=blog.client()._http_client)
+    assert akismet.SyncClient.validated_client(akismet.Config(blog.key, URL), http_client=blog.http())
     assert blog.client(url="http://www.anamma.example/").verify_key()
     assert not blog.client(url="https://elsewhere.example").verify_key()
     assert not blog.client(key="key_not-a-key").verify_key()
     with pytest.raises(akismet.APIKeyError):
-        akismet.SyncClient.validated_client(akismet.Config("key_nope", URL), http_client=blog.client()._http_client)
+        akismet.SyncClient.validated_client(akismet.Config("key_nope", URL), http_client=blog.http())
 
 
 def test_comment_check_answers_ham_spam_and_discard(blog):
@@ -265,3 +272,31 @@ def test_usage_limit_and_key_sites_count_the_sites_calls(blog):
     empty = blog.service.client.get("/1.2/key-sites", params={"api_key": blog.key, "month": "2001-01"}).json()
     assert empty["2001-01"] == [{**empty["2001-01"][0], "api_calls": "0"}] and empty["total"] == 1
     assert blog.service.client.get("/1.2/usage-limit", params={"api_key": "key_nope"}).text == "invalid"
+
+
+def test_the_client_over_real_http_on_loopback_as_the_readme_shows(blog):
+    """The README's recipe: an httpx client that rewrites rest.akismet.com to the service, here a
+    live uvicorn on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(blog.service.app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        service = httpx.URL(f"http://127.0.0.1:{port}")
+
+        def to_service(request: httpx.Request) -> None:
+            request.url = request.url.copy_with(scheme=service.scheme, host=service.host, port=service.port)
+            request.headers["Host"] = service.netloc.decode()
+
+        with httpx.Client(event_hooks={"request": [to_service]}, headers={"User-Agent": akismet.USER_AGENT}) as http:
+            client = akismet.SyncClient.validated_client(akismet.Config(blog.key, URL), http_client=http)
+            assert client.comment_check("203.0.113.7", **comment(QUEUED)) is akismet.CheckResponse.SPAM
+        assert [item["content"] for item in blog.queue()] == [QUEUED]
+    finally:
+        server.should_exit = True
+        thread.join(10)
