@@ -71,3 +71,10 @@ class InvalidRequest(ModerationError):
     """A request is well-formed JSON but asks for something impossible."""
 
     code = "invalid_request"
+
+
+class InvalidAkismetCall(ModerationError):
+    """An Akismet-protocol call with an unknown key, a blog that is not the key's, or a required
+    parameter missing; the protocol answers ``invalid`` and says why in ``X-akismet-debug-help``."""
+
+    code = "invalid_akismet_call"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain import Action, Comment, Post, Site
+from moderation.domain import Action, Comment, Post, Scores, Site
 from moderation.policy import SitePolicy, decide
 from moderation.scoring.scorer import Scorer
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
 
 STATUS_OF = {Action.APPROVE: "approved", Action.QUEUE: "pending", Action.REMOVE: "removed"}
+Score = Callable[[Comment, Post, Site], Scores]  # a Scorer's score, or a protocol's version of it
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,11 @@ def policy_of(site: SiteRow) -> SitePolicy:
     )  # fmt: skip
 
 
-def receive(session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming) -> tuple[CommentRow, bool]:
+def receive(
+    session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming, score: Score | None = None
+) -> tuple[CommentRow, bool]:
     """The stored comment and whether this call scored it (false: a repeat, answered as before).
+    ``score`` stands in for ``scorer.score`` when a protocol knows more than the text (Akismet's honeypot).
 
     The caller commits; nothing is written when scoring or deciding fails.
     """
@@ -63,7 +68,7 @@ def receive(session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming)
     policy, context, shadow = policy_of(site), Site(tuple(site.languages), site.topic), site.shadow_mode
     # End the read-only transaction: no pooled connection is held while the comment is scored.
     session.rollback()
-    scores = scorer.score(
+    scores = (score or scorer.score)(
         Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
         Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
         context,

@@ -39,9 +39,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400,
 
 
 async def _signed_json(
-    request: Request, session: Session, settings: Settings, signature: str | None
-) -> tuple[SiteRow, dict[str, Any]]:
-    """The site and the JSON object of a request signed with that site's secret."""
+    request: Request, session: Session, settings: Settings, signature: str | None, site_id: str | None = None
+) -> tuple[SiteRow, Any]:
+    """The site (``site_id``, else the body's ``site``) and the JSON body of a request signed with
+    that site's secret."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise RequestRejected(415, "unsupported_media_type", "send Content-Type: application/json")
     body = await _body(request, settings.max_body_bytes)
@@ -49,7 +50,7 @@ async def _signed_json(
         raw = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RequestRejected(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
-    site_id = raw.get("site") if isinstance(raw, dict) else None
+    site_id = site_id or (raw.get("site") if isinstance(raw, dict) else None)
     if not isinstance(site_id, str):
         raise RequestRejected(422, "invalid_body", "site: a site id string is required")
     site = get_site(session, site_id)

@@ -25,7 +25,7 @@ MODEL = Gauge("moderation_model_info", "The model version serving (value 1)", ["
 IN_FLIGHT = Gauge("moderation_webhooks_in_flight", "Webhook requests being scored now")
 
 router = APIRouter(tags=["health"])
-BOUNDED = "/v1/comments"
+BOUNDED = ("/v1/comments", "/1.1/comment-check")  # the routes that score
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -43,7 +43,7 @@ def install(app: FastAPI, max_in_flight: int) -> None:
     @app.middleware("http")
     async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         nonlocal in_flight
-        bounded = request.method == "POST" and request.url.path == BOUNDED
+        bounded = request.method == "POST" and request.url.path in BOUNDED
         if bounded and in_flight >= max_in_flight:
             SHED.inc()
             return error_response(

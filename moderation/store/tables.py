@@ -137,3 +137,22 @@ class UiSessionRow(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class PostRow(Base):
+    """A post as its site last described it (``PUT /v1/sites/{site}/posts/{post}``), so that comments
+    arriving without their post's text (the Akismet protocol only sends a permalink) are scored
+    against it. ``url_key`` is the permalink without scheme, ``www.``, query, fragment or trailing slash."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("site_id", "post_id", name="uq_post_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), index=True)
+    post_id: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    url_key: Mapped[str] = mapped_column(String(1000), default="", index=True)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,171 @@
+"""The Akismet REST API, for platforms that already speak it: ``/1.1/verify-key``,
+``/1.1/comment-check``, ``/1.1/submit-spam``, ``/1.1/submit-ham``, ``/1.2/key-sites`` and
+``/1.2/usage-limit``. Answers are Akismet's: HTTP 200 with a plain-text body, ``invalid`` plus an
+``X-akismet-debug-help`` header for a bad key or a missing parameter."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from moderation.akismet import (
+    ANSWERS,
+    THANKS,
+    Checked,
+    CheckResult,
+    check,
+    platform_id,
+    site_for_key,
+    submit,
+    usage,
+)
+from moderation.api.deps import ScorerDep, SessionDep, SettingsDep
+from moderation.api.errors import RequestRejected
+from moderation.api.metrics import DECISIONS
+from moderation.config import Settings
+from moderation.domain import Action, Label
+from moderation.errors import InvalidAkismetCall
+from moderation.intake import find
+from moderation.scoring.scorer import Scorer
+from moderation.store.tables import SiteRow
+
+router = APIRouter(tags=["akismet"])
+DEBUG_HELP = "X-akismet-debug-help"
+CSV_COLUMNS = ("Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives", "Is Revoked")
+
+
+async def _params(request: Request, settings: Settings) -> dict[str, str]:
+    """The call's parameters: the query string, then the form body (which wins)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        raise RequestRejected(413, "too_large", f"the body is over {settings.max_body_bytes} bytes")
+    params = dict(request.query_params)
+    if request.method == "POST":
+        form = await request.form()
+        params |= {key: value for key, value in form.items() if isinstance(value, str)}
+    return params
+
+
+def _invalid(exc: InvalidAkismetCall) -> Response:
+    return PlainTextResponse("invalid", headers={DEBUG_HELP: str(exc)})
+
+
+@router.post("/1.1/verify-key", response_class=PlainTextResponse)
+async def verify_key(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """``key`` (or ``api_key``) and ``blog``: ``valid`` when the key is a site's API key and ``blog``
+    is that site's URL (scheme, ``www.`` and a trailing slash aside)."""
+    params = await _params(request, settings)
+    try:
+        site_for_key(session, params.get("key") or params.get("api_key"), params.get("blog", ""))
+    except InvalidAkismetCall as exc:
+        return _invalid(exc)
+    return PlainTextResponse("valid")
+
+
+@router.post("/1.1/comment-check", response_class=PlainTextResponse)
+async def comment_check(request: Request, session: SessionDep, scorer: ScorerDep, settings: SettingsDep) -> Response:
+    """``true`` (spam: our policy queues or removes it), with ``X-akismet-pro-tip: discard`` when it
+    removes it; ``false`` (ham). The comment is stored and queued like a webhook comment, before
+    the answer, unless ``is_test`` is set."""
+    params = await _params(request, settings)
+    try:
+        site = site_for_key(session, params.get("api_key"), params.get("blog", ""))
+        checked = await run_in_threadpool(_check_and_store, session, scorer, site, params)
+    except InvalidAkismetCall as exc:
+        return _invalid(exc)
+    if checked.result is CheckResult.HAM:
+        return PlainTextResponse("false")
+    headers = {"X-akismet-pro-tip": "discard"} if checked.result is CheckResult.DISCARD else None
+    return PlainTextResponse("true", headers=headers)
+
+
+def _check_and_store(session: Session, scorer: Scorer, site: SiteRow, params: dict[str, str]) -> Checked:
+    site_id = site.id
+    try:
+        checked = check(session, scorer, site, params)
+        session.commit()
+    except IntegrityError:  # the same comment arrived twice at once: the other request stored it
+        session.rollback()
+        row = find(session, site_id, platform_id(site_id, params))
+        if row is None:
+            raise
+        return Checked(ANSWERS[Action(row.answered_action)], row)
+    if checked.row is not None:
+        DECISIONS.labels(checked.row.answered_action).inc()
+    return checked
+
+
+async def _submit(request: Request, session: Session, settings: Settings, label: Label) -> Response:
+    params = await _params(request, settings)
+    try:
+        site = site_for_key(session, params.get("api_key"), params.get("blog", ""))
+        submit(session, site, params, label)
+    except InvalidAkismetCall as exc:
+        return _invalid(exc)
+    session.commit()
+    return PlainTextResponse(THANKS)
+
+
+@router.post("/1.1/submit-spam", response_class=PlainTextResponse)
+async def submit_spam(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Missed spam: a ``spam`` label from the platform on the comment, kept for training."""
+    return await _submit(request, session, settings, Label.SPAM)
+
+
+@router.post("/1.1/submit-ham", response_class=PlainTextResponse)
+async def submit_ham(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """A false positive: a ``ham`` label from the platform on the comment, kept for training."""
+    return await _submit(request, session, settings, Label.HAM)
+
+
+def _whole(value: str | None, default: int, name: str) -> int:
+    text = (value or "").strip()
+    if not text:
+        return default
+    if not text.isdigit():
+        raise InvalidAkismetCall(f'"{name}" must be a whole number, not {text!r}')
+    return int(text)
+
+
+@router.api_route("/1.2/key-sites", methods=["GET", "POST"], response_model=None)
+async def key_sites(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """The key's site (one: a key is one site's) with its counts for ``month`` (YYYY-MM, default
+    this month); ``filter``, ``limit``, ``offset``, and ``format=csv`` as Akismet has them."""
+    params = await _params(request, settings)
+    try:
+        key = params.get("api_key", "")
+        found = usage(session, site_for_key(session, key), params.get("month"))
+        limit, offset = _whole(params.get("limit"), 500, "limit"), _whole(params.get("offset"), 0, "offset")
+    except InvalidAkismetCall as exc:
+        return _invalid(exc)
+    matching = [found] if params.get("filter", "").lower() in found.site.lower() else []
+    page = matching[offset : offset + limit]
+    counts = [(u.site, u.api_calls, u.spam, u.ham, u.missed_spam, u.false_positives) for u in page]
+    if params.get("format", "json").lower() == "csv":
+        out = io.StringIO()
+        out.write(f"Active sites for {key} during {found.month} ")
+        out.write(f"(limit:{limit}, offset: {offset}, total: {len(matching)})\n")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows([*row, "false"] for row in counts)
+        return PlainTextResponse(out.getvalue(), media_type="text/csv")
+    columns = ("site", "api_calls", "spam", "ham", "missed_spam", "false_positives")
+    sites = [{**dict(zip(columns, map(str, row), strict=True)), "is_revoked": False} for row in counts]
+    return JSONResponse({found.month: sites, "limit": limit, "offset": offset, "total": len(matching)})
+
+
+@router.api_route("/1.2/usage-limit", methods=["GET", "POST"], response_model=None)
+async def usage_limit(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """This month's comment-check calls of the key's site; there is no limit and no throttling."""
+    params = await _params(request, settings)
+    try:
+        found = usage(session, site_for_key(session, params.get("api_key")))
+    except InvalidAkismetCall as exc:
+        return _invalid(exc)
+    return JSONResponse({"limit": "none", "usage": found.api_calls, "percentage": "0.00", "throttled": False})
