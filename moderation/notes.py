@@ -37,6 +37,8 @@ CAUSES = {
         "suspect_word": 'den innehåller "{value}", ett ord som bloggen granskar',
     },
 }
+# Phrases for a cause whose value is 1, where the plural above would read wrong.
+SINGULAR = {"en": {"links": "a link to {detail}"}, "sv": {"links": "en länk till {detail}"}}
 OPENINGS = {
     "en": {Action.REMOVE: "Removed automatically because {causes}.", Action.QUEUE: "Held for review: {causes}."},
     "sv": {
@@ -71,6 +73,7 @@ def write_note(action: Action, causes: list[Cause], note_language: str) -> str:
         if cause.code == "language":
             value = language_name(value, language)
             detail = f" {AND[language]} ".join(language_name(code, language) for code in detail.split())
-        phrases.append(CAUSES[language][cause.code].format(value=value, detail=detail))
+        phrase = SINGULAR[language].get(cause.code) if value == "1" else None
+        phrases.append((phrase or CAUSES[language][cause.code]).format(value=value, detail=detail))
     joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + f" {AND[language]} " + phrases[-1]
     return OPENINGS[language][action].format(causes=joined)

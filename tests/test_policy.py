@@ -50,3 +50,10 @@ def test_unknown_note_language_falls_back_to_english():
 def test_short_texts_in_another_language_are_not_held_for_language_alone():
     assert decide("ok!", scores(language="en"), SWEDISH, language_reliable=False).action is Action.APPROVE
     assert decide("this is clearly english text", scores(language="en"), SWEDISH).action is Action.QUEUE
+
+
+def test_one_link_is_not_written_in_the_plural():
+    held = decide("Se http://a.example", scores(spam=0.7), SitePolicy(languages=("sv",), note_language="sv"))
+    assert "en länk till a.example" in held.note and "1 länkar" not in held.note
+    english = decide("See http://a.example", scores(spam=0.7, language="en"), SitePolicy(languages=("en",)))
+    assert "a link to a.example" in english.note
