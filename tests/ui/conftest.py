@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from moderation.api.app import create_app
 from moderation.config import Settings
@@ -158,6 +159,7 @@ def sign_in(page: Any, live: LiveSite, token: str | None = None) -> None:
     """Sign in as a new user would: the queue sends them to the sign-in form, which has the focus."""
     page.goto(f"{live.base}/ui/queue")
     assert "/ui/login" in page.url
+    expect(page.locator("#token")).to_be_focused()  # the form takes the focus by itself
     page.keyboard.type(token or live.token)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live.base}/ui/queue")

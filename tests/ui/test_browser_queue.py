@@ -147,3 +147,19 @@ def test_the_queue_and_a_comment_fit_a_phone(live, browser):
         screenshot(page, "comment-phone")
     finally:
         context.close()
+
+
+def test_every_control_has_a_name_a_screen_reader_can_read(live, page):
+    for body in seed_comments(4):
+        live.send(body)
+    sign_in(page, live)
+    for path in ("/ui/queue", "/ui/queue?status=decided", "/ui/overview"):
+        page.goto(f"{live.base}{path}")
+        unnamed = page.evaluate(
+            """() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, button, a[href]'))
+                .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                                && !el.textContent.trim() && !el.getAttribute('title'))
+                .map((el) => el.outerHTML.slice(0, 80))"""
+        )
+        assert unnamed == [], f"{path}: controls without an accessible name: {unnamed}"
+        assert page.locator("main h1").count() == 1

@@ -21,7 +21,7 @@
     return list ? Array.from(list.querySelectorAll("article.item:not([hidden])")) : [];
   }
 
-  function focusItem(index) {
+  function focusItem(index, scroll = true) {
     const all = items();
     if (all.length === 0) { current = -1; return; }
     current = Math.max(0, Math.min(index, all.length - 1));
@@ -29,7 +29,7 @@
     const el = all[current];
     el.classList.add("current");
     el.focus({ preventScroll: true });
-    el.scrollIntoView({ block: "nearest" });
+    if (scroll) el.scrollIntoView({ block: "nearest" });
   }
 
   function currentItem() {
@@ -240,7 +240,7 @@
         decide(selected(), event.submitter.value);
       });
     }
-    if (items().length) focusItem(0);
+    if (items().length) focusItem(0, false); // the top of the page stays in view
   }
   const helpButton = document.getElementById("help-button");
   if (helpButton) helpButton.addEventListener("click", showHelp);
