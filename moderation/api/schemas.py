@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -154,3 +154,162 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+ANAMMA_SITE: dict[str, Any] = {
+    "id": "anamma", "name": "Anamma", "url": "https://anamma.se", "languages": ["sv"],
+    "topic": "Bloggen handlar om sociala medier, marknadsföring och kommunikation för företag.",
+    "note_language": "sv", "shadow_mode": False, "callback_url": "https://anamma.se/wp-json/moderation/decided",
+    "thresholds": {"spam": {"queue_at": 0.5, "remove_at": 0.95}, "off_topic": {"queue_at": 0.6, "remove_at": 0.97}},
+    "rules": {"blocked_words": ["kasino"], "link_limit": 3}, "secret_rotating": False,
+}  # fmt: skip
+SECRET_EXAMPLE = "whsec_3f1c9a0e5b7d42c8a6e1f0b9d2c4e7a18b5f3d6c9e0a2b4d7f1c3e5a7b9d0f2e4"
+API_KEY_EXAMPLE = "key_Vq3xN8rT0bZkLm2pQw9sYd4fHj6uEc1aGo7iRn5tXv0"
+TOKEN_EXAMPLE = "mod_p2Xk9LqR7vT3nB8sWd1yFh5jMc0zAe4uGo6iNt2rKb9"
+
+
+class ThresholdsOfTask(BaseModel):
+    """Scores at or above ``queue_at`` go to the queue, at or above ``remove_at`` are removed."""
+
+    model_config = ConfigDict(extra="forbid")
+    # Absent means unchanged; an explicit null is refused (the default is not validated, null is).
+    queue_at: float = Field(default=None, ge=0, le=1)
+    remove_at: float = Field(default=None, ge=0, le=1)
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    spam: ThresholdsOfTask = Field(default=None)
+    off_topic: ThresholdsOfTask = Field(default=None)
+
+
+class SiteSettings(BaseModel):
+    """A site's settings as sent by an admin; only the fields present are set."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default=None, min_length=1, max_length=200)
+    url: str = Field(default=None, max_length=500)
+    languages: list[str] = Field(default=None, min_length=1, max_length=20)
+    topic: str = Field(default=None, max_length=5000)
+    note_language: str = Field(default=None, min_length=2, max_length=10)
+    shadow_mode: bool = Field(default=None)
+    callback_url: str = Field(default=None, max_length=500)
+    thresholds: Thresholds = Field(default=None)
+    rules: dict[str, Any] = Field(default=None)
+
+    def values(self) -> dict[str, Any]:
+        """The fields sent, flattened to the domain's names (``spam_queue_at``, ...)."""
+        values = self.model_dump(exclude_unset=True, exclude={"id"})
+        for task, pair in (values.pop("thresholds", None) or {}).items():
+            values |= {f"{task}_{key}": value for key, value in (pair or {}).items()}
+        return values
+
+
+class SitePatch(SiteSettings):
+    """``PATCH /v1/sites/{id}``: the settings to change; the others stay as they are."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"thresholds": {"spam": {"remove_at": 0.97}}, "rules": {"blocked_words": ["kasino"], "link_limit": 3}},
+                {"shadow_mode": True},
+            ]
+        },
+    )
+
+
+class SiteIn(SiteSettings):
+    """``POST /v1/sites``: a new site. ``note_language`` defaults to the first of ``languages``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"id": "anamma", "name": "Anamma", "languages": ["sv"], "url": "https://anamma.se",
+                 "topic": "Bloggen handlar om sociala medier, marknadsföring och kommunikation för företag."}
+            ]
+        },
+    )  # fmt: skip
+    id: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    languages: list[str] = Field(min_length=1, max_length=20)
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        values.pop("name")
+        values.setdefault("note_language", self.languages[0])
+        return values
+
+
+class ThresholdPair(BaseModel):
+    queue_at: float
+    remove_at: float
+
+
+class ThresholdsOut(BaseModel):
+    spam: ThresholdPair
+    off_topic: ThresholdPair
+
+
+class SiteOut(BaseModel):
+    """A site as admins and its moderators see it (no secrets)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [ANAMMA_SITE]})
+    id: str
+    name: str
+    url: str
+    languages: list[str]
+    topic: str
+    note_language: str
+    shadow_mode: bool
+    callback_url: str
+    thresholds: ThresholdsOut
+    rules: dict[str, Any]
+    secret_rotating: bool
+
+
+class SiteCreatedOut(SiteOut):
+    """A new site with its webhook ``secret`` and Akismet ``api_key``, shown this once."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [ANAMMA_SITE | {"secret": SECRET_EXAMPLE, "api_key": API_KEY_EXAMPLE}]}
+    )
+    secret: str
+    api_key: str
+
+
+class SitesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [ANAMMA_SITE], "count": 1}]})
+    data: list[SiteOut]
+    count: int
+
+
+class SecretOut(BaseModel):
+    """The new webhook secret; the previous one stays valid until the next rotation."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"site": "anamma", "secret": SECRET_EXAMPLE}]})
+    site: str
+    secret: str
+
+
+class TokenIn(BaseModel):
+    """A token for some of the calling admin's sites."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"role": "moderator", "sites": ["anamma"]}]}
+    )
+    role: Literal["moderator", "admin"]
+    sites: list[str] = Field(min_length=1, max_length=100)
+
+
+class TokenOut(BaseModel):
+    """The bearer token, shown this once (it is stored hashed)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"id": 7, "role": "moderator", "sites": ["anamma"], "token": TOKEN_EXAMPLE}]}
+    )
+    id: int
+    role: str
+    sites: list[str]
+    token: str
