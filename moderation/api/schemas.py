@@ -7,11 +7,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from moderation.api import examples
 from moderation.domain import Action, Label
 
 
 class PostIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """A blog post: under a comment in the webhook, or registered with ``PUT /v1/sites/{site}/posts/{id}``."""
+
+    model_config = ConfigDict(
+        extra="ignore", json_schema_extra={"examples": [{k: v for k, v in examples.POST.items() if k != "id"}]}
+    )
     id: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=2000)
     body: str = Field(default="", max_length=200_000)
@@ -34,18 +39,7 @@ class CommentIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
         json_schema_extra={
-            "examples": [
-                {
-                    "site": "anamma",
-                    "comment_id": "c-1042",
-                    "post": {"id": "p-7", "title": "Sociala medier = Corporate Responsibility", "body": "…",
-                             "url": "https://anamma.se/2008/12/sociala-medier", "tags": ["sociala medier"]},
-                    "author": {"name": "Karin", "email": "karin@example.com", "url": "", "ip": "203.0.113.7",
-                               "user_agent": "Mozilla/5.0"},
-                    "content": "Vet någon om tandläkaren på Storgatan tar emot nya patienter?",
-                    "created_at": "2026-11-28T10:15:00Z",
-                }
-            ]
+            "examples": [examples.COMMENT]
         },
     )  # fmt: skip
     site: str = Field(min_length=1, max_length=100)
@@ -73,6 +67,8 @@ class ScoresOut(BaseModel):
 class DecisionOut(BaseModel):
     """The webhook answer."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DECISION]})
+
     comment_id: str
     site: str
     action: Action
@@ -90,6 +86,7 @@ class AuthorHistory(BaseModel):
 
 
 class QueueItemOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.QUEUE_ITEM]})
     id: int
     site: str
     comment_id: str
@@ -112,21 +109,29 @@ class QueueItemOut(BaseModel):
 
 
 class QueueOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [examples.QUEUE_ITEM], "count": 1}]})
     data: list[QueueItemOut]
     count: int
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"action": "remove", "label": "spam", "note": "rabattkoder är reklam"}]}
+    )
     action: Action
     label: Label
     note: str = Field(default="", max_length=2000)
 
 
 class RestoreIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "Karin frågar på riktigt, inte reklam"}]})
     note: str = Field(default="", max_length=2000)
 
 
 class FeedbackIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"site": "anamma", "label": "spam", "note": "länkspam som slank igenom"}]}
+    )
     site: str
     label: Label
     note: str = Field(default="", max_length=2000)
@@ -144,6 +149,7 @@ class HistoryEntry(BaseModel):
 
 
 class CommentDetailOut(QueueItemOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.DECIDED_ITEM | {"history": examples.HISTORY}]})
     history: list[HistoryEntry]
 
 
@@ -154,18 +160,6 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
-
-
-ANAMMA_SITE: dict[str, Any] = {
-    "id": "anamma", "name": "Anamma", "url": "https://anamma.se", "languages": ["sv"],
-    "topic": "Bloggen handlar om sociala medier, marknadsföring och kommunikation för företag.",
-    "note_language": "sv", "shadow_mode": False, "callback_url": "https://anamma.se/wp-json/moderation/decided",
-    "thresholds": {"spam": {"queue_at": 0.5, "remove_at": 0.95}, "off_topic": {"queue_at": 0.6, "remove_at": 0.97}},
-    "rules": {"blocked_words": ["kasino"], "link_limit": 3}, "secret_rotating": False,
-}  # fmt: skip
-SECRET_EXAMPLE = "whsec_3f1c9a0e5b7d42c8a6e1f0b9d2c4e7a18b5f3d6c9e0a2b4d7f1c3e5a7b9d0f2e4"
-API_KEY_EXAMPLE = "key_Vq3xN8rT0bZkLm2pQw9sYd4fHj6uEc1aGo7iRn5tXv0"
-TOKEN_EXAMPLE = "mod_p2Xk9LqR7vT3nB8sWd1yFh5jMc0zAe4uGo6iNt2rKb9"
 
 
 class ThresholdsOfTask(BaseModel):
@@ -255,7 +249,7 @@ class ThresholdsOut(BaseModel):
 class SiteOut(BaseModel):
     """A site as admins and its moderators see it (no secrets)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [ANAMMA_SITE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.SITE]})
     id: str
     name: str
     url: str
@@ -273,14 +267,14 @@ class SiteCreatedOut(SiteOut):
     """A new site with its webhook ``secret`` and Akismet ``api_key``, shown this once."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [ANAMMA_SITE | {"secret": SECRET_EXAMPLE, "api_key": API_KEY_EXAMPLE}]}
+        json_schema_extra={"examples": [examples.SITE | {"secret": examples.SECRET, "api_key": examples.API_KEY}]}
     )
     secret: str
     api_key: str
 
 
 class SitesOut(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [ANAMMA_SITE], "count": 1}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": [examples.SITE], "count": 1}]})
     data: list[SiteOut]
     count: int
 
@@ -288,7 +282,7 @@ class SitesOut(BaseModel):
 class SecretOut(BaseModel):
     """The new webhook secret; the previous one stays valid until the next rotation."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"site": "anamma", "secret": SECRET_EXAMPLE}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"site": "anamma", "secret": examples.SECRET}]})
     site: str
     secret: str
 
@@ -307,7 +301,7 @@ class TokenOut(BaseModel):
     """The bearer token, shown this once (it is stored hashed)."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"id": 7, "role": "moderator", "sites": ["anamma"], "token": TOKEN_EXAMPLE}]}
+        json_schema_extra={"examples": [{"id": 7, "role": "moderator", "sites": ["anamma"], "token": examples.TOKEN}]}
     )
     id: int
     role: str

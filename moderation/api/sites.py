@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter
 from sqlalchemy.exc import IntegrityError
 
+from moderation.api import examples
 from moderation.api.deps import AdminDep, PrincipalDep, SessionDep, SettingsDep
 from moderation.api.schemas import (
     ErrorOut,
@@ -108,7 +109,9 @@ def post_token(body: TokenIn, session: SessionDep, admin: AdminDep) -> dict[str,
     return created
 
 
-@router.get("/v1/sites/{site_id}/stats", responses=ERRORS, summary="Per-site statistics")
+@router.get(
+    "/v1/sites/{site_id}/stats", responses=ERRORS | examples.json_example(examples.STATS), summary="Per-site statistics"
+)
 def stats(site_id: str, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     """Per day: automatic actions, causes, human decisions, false positives and missed spam the
     platform reported."""
