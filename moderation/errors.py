@@ -73,6 +73,12 @@ class InvalidRequest(ModerationError):
     code = "invalid_request"
 
 
+class SiteExists(InvalidRequest):
+    """A site with that id exists already."""
+
+    code = "site_exists"
+
+
 class InvalidAkismetCall(ModerationError):
     """An Akismet-protocol call with an unknown key, a blog that is not the key's, or a required
     parameter missing; the protocol answers ``invalid`` and says why in ``X-akismet-debug-help``."""

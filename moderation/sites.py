@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.errors import Forbidden, InvalidRequest, Unauthorized, UnknownSite
+from moderation.errors import Forbidden, InvalidRequest, SiteExists, Unauthorized, UnknownSite
 from moderation.secrets import digest, new_nonce, new_token, webhook_secret
 from moderation.store.tables import SiteRow, TokenRow
 
@@ -37,6 +37,10 @@ class Principal:
     def require_site(self, site_id: str) -> None:
         if site_id not in self.sites:
             raise Forbidden(f"this token is not for site {site_id!r}")
+
+    def require_admin(self) -> None:
+        if self.role != "admin":
+            raise Forbidden("this needs an admin token")
 
 
 def site_view(site: SiteRow) -> dict[str, Any]:
@@ -72,7 +76,7 @@ def create_site(session: Session, server_key: str, site_id: str, name: str, **va
     if not SITE_ID.match(site_id):
         raise InvalidRequest("a site id is 1-100 lower-case letters, digits, '.', '_' or '-'")
     if session.get(SiteRow, site_id) is not None:
-        raise InvalidRequest(f"site {site_id!r} exists already")
+        raise SiteExists(f"site {site_id!r} exists already")
     _check(values)
     api_key = new_token("key")
     site = SiteRow(id=site_id, name=name, secret_nonce=new_nonce(), api_key_hash=digest(api_key), **values)
@@ -88,8 +92,12 @@ def get_site(session: Session, site_id: str) -> SiteRow:
     return site
 
 
-def list_sites(session: Session) -> list[SiteRow]:
-    return list(session.scalars(select(SiteRow).order_by(SiteRow.id)))
+def list_sites(session: Session, only: tuple[str, ...] | None = None) -> list[SiteRow]:
+    """All sites by id, or ``only`` those named."""
+    query = select(SiteRow).order_by(SiteRow.id)
+    if only is not None:
+        query = query.where(SiteRow.id.in_(only))
+    return list(session.scalars(query))
 
 
 def update_site(session: Session, site_id: str, **values: Any) -> SiteRow:
@@ -116,6 +124,14 @@ def webhook_secrets(server_key: str, site: SiteRow) -> list[str]:
     """The secrets a webhook from this site may be signed with (two during a rotation)."""
     nonces = [site.secret_nonce] + ([site.previous_secret_nonce] if site.previous_secret_nonce else [])
     return [webhook_secret(server_key, site.id, nonce) for nonce in nonces]
+
+
+def grant_site(session: Session, token_id: int, site_id: str) -> None:
+    """Let a token act on one more site (an admin token on the site it has just created)."""
+    row = session.get(TokenRow, token_id)
+    if row is None:
+        raise Unauthorized("unknown or revoked token")
+    row.sites = sorted({*row.sites, site_id})  # a new list: SQLAlchemy does not see in-place changes to JSON
 
 
 def create_token(session: Session, role: str, sites: list[str]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from moderation.akismet import (
     submit,
     usage,
 )
+from moderation.api import examples
 from moderation.api.deps import ScorerDep, SessionDep, SettingsDep
 from moderation.api.errors import RequestRejected
 from moderation.api.metrics import DECISIONS
@@ -38,6 +39,28 @@ from moderation.store.tables import SiteRow
 router = APIRouter(tags=["akismet"])
 DEBUG_HELP = "X-akismet-debug-help"
 CSV_COLUMNS = ("Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives", "Is Revoked")
+INVALID = "an answer of `invalid` carries the reason in the `X-akismet-debug-help` header"
+USAGE = {"limit": "none", "usage": 152, "percentage": "0.00", "throttled": False}
+MONTH = {"2026-11": [{"site": "anamma", "api_calls": "152", "spam": "40", "ham": "112", "missed_spam": "2",
+                      "false_positives": "1", "is_revoked": False}], "limit": 500, "offset": 0, "total": 1}  # fmt: skip
+MONTH_CSV = (
+    f"Active sites for {examples.API_KEY} during 2026-11 (limit:500, offset: 0, total: 1)\n"
+    + ",".join(CSV_COLUMNS) + "\nanamma,152,40,112,2,1,false\n"
+)  # fmt: skip
+KEY_SITES_QUERY = [
+    {"name": name, "in": "query", "required": name == "api_key", "schema": {"type": "string"}, "description": text}
+    for name, text in (
+        ("api_key", "the site's API key"), ("month", "YYYY-MM, default this month"),
+        ("filter", "only sites whose name contains this"), ("limit", "default 500"), ("offset", "default 0"),
+        ("format", "json (default) or csv"),
+    )
+]  # fmt: skip
+
+
+def _json_or_csv() -> examples.Responses:
+    json_answer = examples.json_example(MONTH)
+    json_answer[200]["content"]["text/csv"] = {"example": MONTH_CSV}
+    return json_answer
 
 
 async def _params(request: Request, settings: Settings) -> dict[str, str]:
@@ -56,7 +79,13 @@ def _invalid(exc: InvalidAkismetCall) -> Response:
     return PlainTextResponse("invalid", headers={DEBUG_HELP: str(exc)})
 
 
-@router.post("/1.1/verify-key", response_class=PlainTextResponse)
+@router.post(
+    "/1.1/verify-key",
+    response_class=PlainTextResponse,
+    summary="Check an API key (Akismet)",
+    responses=examples.text_example("valid", description=INVALID),
+    openapi_extra=examples.form_body({"key": examples.API_KEY, "blog": "https://anamma.se"}, ("key", "blog")),
+)
 async def verify_key(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """``key`` (or ``api_key``) and ``blog``: ``valid`` when the key is a site's API key and ``blog``
     is that site's URL (scheme, ``www.`` and a trailing slash aside)."""
@@ -68,7 +97,13 @@ async def verify_key(request: Request, session: SessionDep, settings: SettingsDe
     return PlainTextResponse("valid")
 
 
-@router.post("/1.1/comment-check", response_class=PlainTextResponse)
+@router.post(
+    "/1.1/comment-check",
+    response_class=PlainTextResponse,
+    summary="Check a comment (Akismet)",
+    responses=examples.text_example("true", description=f"`true` (spam) or `false` (ham); {INVALID}"),
+    openapi_extra=examples.form_body(examples.AKISMET_COMMENT, ("api_key", "blog", "user_ip", "comment_content")),
+)
 async def comment_check(request: Request, session: SessionDep, scorer: ScorerDep, settings: SettingsDep) -> Response:
     """``true`` (spam: our policy queues or removes it), with ``X-akismet-pro-tip: discard`` when it
     removes it; ``false`` (ham). The comment is stored and queued like a webhook comment, before
@@ -112,13 +147,33 @@ async def _submit(request: Request, session: Session, settings: Settings, label:
     return PlainTextResponse(THANKS)
 
 
-@router.post("/1.1/submit-spam", response_class=PlainTextResponse)
+@router.post(
+    "/1.1/submit-spam",
+    response_class=PlainTextResponse,
+    summary="Report missed spam (Akismet)",
+    responses=examples.text_example(THANKS, description=INVALID),
+    openapi_extra=examples.form_body(examples.AKISMET_COMMENT, ("api_key", "blog", "user_ip", "comment_content")),
+)
 async def submit_spam(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """Missed spam: a ``spam`` label from the platform on the comment, kept for training."""
     return await _submit(request, session, settings, Label.SPAM)
 
 
-@router.post("/1.1/submit-ham", response_class=PlainTextResponse)
+@router.post(
+    "/1.1/submit-ham",
+    response_class=PlainTextResponse,
+    summary="Report a false positive (Akismet)",
+    responses=examples.text_example(THANKS, description=INVALID),
+    openapi_extra=examples.form_body(
+        examples.AKISMET_COMMENT
+        | {
+            "comment_author": "Karin",
+            "comment_author_email": "karin@example.com",
+            "comment_content": "Tack för tipset om att lyssna på kunderna!",
+        },
+        ("api_key", "blog", "user_ip", "comment_content"),
+    ),
+)
 async def submit_ham(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """A false positive: a ``ham`` label from the platform on the comment, kept for training."""
     return await _submit(request, session, settings, Label.HAM)
@@ -133,7 +188,20 @@ def _whole(value: str | None, default: int, name: str) -> int:
     return int(text)
 
 
-@router.api_route("/1.2/key-sites", methods=["GET", "POST"], response_model=None)
+@router.get(
+    "/1.2/key-sites",
+    response_model=None,
+    summary="The key's sites and counts (Akismet)",
+    responses=_json_or_csv(),
+    openapi_extra={"parameters": KEY_SITES_QUERY},
+)
+@router.post(
+    "/1.2/key-sites",
+    response_model=None,
+    summary="The key's sites and counts (Akismet)",
+    responses=_json_or_csv(),
+    openapi_extra=examples.form_body({"api_key": examples.API_KEY, "month": "2026-11", "format": "csv"}, ("api_key",)),
+)
 async def key_sites(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """The key's site (one: a key is one site's) with its counts for ``month`` (YYYY-MM, default
     this month); ``filter``, ``limit``, ``offset``, and ``format=csv`` as Akismet has them."""
@@ -160,7 +228,20 @@ async def key_sites(request: Request, session: SessionDep, settings: SettingsDep
     return JSONResponse({found.month: sites, "limit": limit, "offset": offset, "total": len(matching)})
 
 
-@router.api_route("/1.2/usage-limit", methods=["GET", "POST"], response_model=None)
+@router.get(
+    "/1.2/usage-limit",
+    response_model=None,
+    summary="This month's usage (Akismet)",
+    responses=examples.json_example(USAGE),
+    openapi_extra={"parameters": KEY_SITES_QUERY[:1]},
+)
+@router.post(
+    "/1.2/usage-limit",
+    response_model=None,
+    summary="This month's usage (Akismet)",
+    responses=examples.json_example(USAGE),
+    openapi_extra=examples.form_body({"api_key": examples.API_KEY}, ("api_key",)),
+)
 async def usage_limit(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     """This month's comment-check calls of the key's site; there is no limit and no throttling."""
     params = await _params(request, settings)

@@ -10,6 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from moderation.api import examples
 from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
 from moderation.api.errors import RequestRejected, validated
 from moderation.api.metrics import DECISIONS
@@ -75,9 +76,7 @@ async def _body(request: Request, limit: int) -> bytes:
     response_model=DecisionOut,
     responses=ERRORS,
     summary="Score and decide a new or edited comment (signed webhook)",
-    openapi_extra={
-        "requestBody": {"required": True, "content": {"application/json": {"schema": CommentIn.model_json_schema()}}}
-    },
+    openapi_extra=examples.json_body(CommentIn.model_json_schema()),
 )
 async def receive_comment(
     request: Request,
@@ -121,7 +120,9 @@ def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: Co
     return answer
 
 
-@router.get("/comments/{comment_id}", response_model=CommentDetailOut, responses=ERRORS)
+@router.get(
+    "/comments/{comment_id}", response_model=CommentDetailOut, responses=ERRORS, summary="A comment with its history"
+)
 def get_comment(comment_id: int, session: SessionDep, principal: PrincipalDep) -> CommentDetailOut:
     """A comment with every decision on it, automatic ones included."""
     row = visible(principal, comment_id, session)
@@ -133,7 +134,9 @@ def get_comment(comment_id: int, session: SessionDep, principal: PrincipalDep) -
     return CommentDetailOut(**item_out(session, row).model_dump(), history=entries)
 
 
-@router.post("/comments/{item_id}/restore", response_model=QueueItemOut, responses=ERRORS)
+@router.post(
+    "/comments/{item_id}/restore", response_model=QueueItemOut, responses=ERRORS, summary="Restore an automatic removal"
+)
 def restore_comment(item_id: int, body: RestoreIn, session: SessionDep, principal: PrincipalDep) -> QueueItemOut:
     """Overturn an automatic removal (the comment is approved as ham; the platform is called back)."""
     row = restore(session, principal, item_id, body.note)
@@ -141,7 +144,13 @@ def restore_comment(item_id: int, body: RestoreIn, session: SessionDep, principa
     return item_out(session, row)
 
 
-@router.post("/comments/{comment_id}/feedback", status_code=202, responses=ERRORS)
+@router.post(
+    "/comments/{comment_id}/feedback",
+    status_code=202,
+    summary="Report a wrong decision (signed)",
+    responses=ERRORS | examples.json_example({"status": "recorded"}, 202, "Recorded"),
+    openapi_extra=examples.json_body(FeedbackIn.model_json_schema()),
+)
 async def comment_feedback(
     comment_id: str,
     request: Request,

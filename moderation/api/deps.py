@@ -41,3 +41,12 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ScorerDep = Annotated[Scorer, Depends(get_scorer)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_admin(principal: PrincipalDep) -> Principal:
+    """The caller, who must hold an admin token (403 otherwise)."""
+    principal.require_admin()
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(get_admin)]

@@ -15,6 +15,7 @@ from moderation import errors
 
 Model = TypeVar("Model", bound=BaseModel)
 STATUS = {
+    errors.SiteExists: 409,
     errors.InvalidComment: 422,
     errors.InvalidRequest: 422,
     errors.UnknownSite: 404,

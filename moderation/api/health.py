@@ -7,18 +7,28 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from moderation.api import examples
 from moderation.errors import ModerationError
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", summary="Liveness", responses=examples.json_example({"status": "ok"}))
 def healthz() -> dict[str, str]:
     """The process is up."""
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    summary="Readiness",
+    responses=examples.json_example({"ready": True, "checks": {"model": examples.MODEL_VERSION, "database": "ok"}})
+    | examples.json_example(
+        {"ready": False, "checks": {"model": examples.MODEL_VERSION, "database": "error: OperationalError"}},
+        503,
+        "Not ready: no model, or the database does not answer",
+    ),
+)
 def readyz(request: Request) -> JSONResponse:
     """A model is loaded and the database answers."""
     checks: dict[str, str] = {}

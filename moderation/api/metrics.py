@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from moderation.api import examples
 from moderation.api.errors import error_response
 
 REQUESTS = Counter("moderation_requests_total", "HTTP requests", ["route", "method", "status"])
@@ -28,8 +29,15 @@ router = APIRouter(tags=["health"])
 BOUNDED = ("/v1/comments", "/1.1/comment-check")  # the routes that score
 
 
-@router.get("/metrics", include_in_schema=False)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    summary="Prometheus metrics",
+    responses=examples.text_example(examples.METRICS, CONTENT_TYPE_LATEST),
+)
 def metrics(request: Request) -> Response:
+    """Requests and latency by route, decisions by action, webhooks in flight and shed, and the
+    model version serving, in Prometheus' text format; counters are per process."""
     MODEL.clear()
     MODEL.labels(request.app.state.models.scorer().version).set(1)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

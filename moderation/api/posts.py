@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response
 
+from moderation.api import examples
 from moderation.api.comments import ERRORS, _signed_json
 from moderation.api.deps import SessionDep, SettingsDep
 from moderation.api.errors import validated
@@ -14,9 +15,15 @@ from moderation.api.schemas import PostIn
 from moderation.posts import save_post
 
 router = APIRouter(prefix="/v1/sites", tags=["posts"])
+POSTED = {"site": "anamma", "post_id": "p-7", "url": examples.POST["url"], "updated_at": "2026-11-28T09:58:11.204000Z"}
 
 
-@router.put("/{site_id}/posts/{post_id}", responses=ERRORS)
+@router.put(
+    "/{site_id}/posts/{post_id}",
+    summary="Register a post (signed)",
+    responses=ERRORS | examples.json_example(POSTED, 200, "Replaced") | examples.json_example(POSTED, 201, "Created"),
+    openapi_extra=examples.json_body(PostIn.model_json_schema()),
+)
 async def put_post(
     site_id: str,
     post_id: Annotated[str, Path(min_length=1, max_length=200)],

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/v1/queue", tags=["queue"])
 ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (401, 403, 404, 409, 422)}
 
 
-@router.get("", response_model=QueueOut, responses=ERRORS)
+@router.get("", response_model=QueueOut, responses=ERRORS, summary="List the queue")
 def get_queue(
     session: SessionDep,
     principal: PrincipalDep,
@@ -41,7 +41,7 @@ def get_queue(
     return QueueOut(data=[item_out(session, row) for row in rows], count=count)
 
 
-@router.post("/{item_id}/decision", response_model=QueueItemOut, responses=ERRORS)
+@router.post("/{item_id}/decision", response_model=QueueItemOut, responses=ERRORS, summary="Decide a comment")
 def post_decision(item_id: int, body: DecisionIn, session: SessionDep, principal: PrincipalDep) -> QueueItemOut:
     """Approve (label ``ham``) or remove (``spam`` / ``off_topic``) a pending comment, or one removed
     automatically (approving restores it, removing confirms it). The first of two moderators
@@ -51,7 +51,7 @@ def post_decision(item_id: int, body: DecisionIn, session: SessionDep, principal
     return item_out(session, row)
 
 
-@router.post("/{item_id}/undo", response_model=QueueItemOut, responses=ERRORS)
+@router.post("/{item_id}/undo", response_model=QueueItemOut, responses=ERRORS, summary="Undo a decision")
 def post_undo(item_id: int, session: SessionDep, principal: PrincipalDep) -> QueueItemOut:
     """Take back the human decision on a comment: it returns to where the automatic decision put it
     (pending, removed or approved), and the platform is called back with ``comment.reopened``."""
