@@ -116,16 +116,17 @@ def author_history(session: Session, row: CommentRow) -> dict[str, int]:
 def decide(
     session: Session, principal: Principal, comment_id: int, action: Action, label: Label, note: str = ""
 ) -> CommentRow:
-    """A moderator's decision on a pending comment, or on one removed automatically (approving it
-    restores it; removing it confirms the removal with a label). Exactly one of two concurrent
-    decisions wins; the other raises ``AlreadyDecided``."""
+    """A moderator's decision on a pending comment, or on one the model settled: approving a comment
+    removed automatically restores it, removing one approved automatically takes it down (missed
+    spam), and agreeing with the model labels it. Exactly one of two concurrent decisions wins; the
+    other raises ``AlreadyDecided``."""
     if action is Action.QUEUE:
         raise InvalidRequest("a decision is approve or remove")
     if (action is Action.APPROVE) != (label is Label.HAM):
         raise InvalidRequest("approve goes with label ham; remove with spam or off_topic")
     row = visible(principal, comment_id, session)
-    if row.status not in ("pending", "removed"):
-        raise AlreadyDecided(f"comment {comment_id} is {row.status}, not pending or removed")
+    if row.status == "decided":
+        raise AlreadyDecided(f"comment {comment_id} is decided already: undo that decision first")
     return _settle(session, principal, row, row.status, action, label, note)
 
 

@@ -43,9 +43,10 @@ def get_queue(
 
 @router.post("/{item_id}/decision", response_model=QueueItemOut, responses=ERRORS, summary="Decide a comment")
 def post_decision(item_id: int, body: DecisionIn, session: SessionDep, principal: PrincipalDep) -> QueueItemOut:
-    """Approve (label ``ham``) or remove (``spam`` / ``off_topic``) a pending comment, or one removed
-    automatically (approving restores it, removing confirms it). The first of two moderators
-    deciding at once wins; the second gets 409."""
+    """Approve (label ``ham``) or remove (``spam`` / ``off_topic``) a pending comment, or one the model
+    settled: approving a comment removed automatically restores it, removing one approved
+    automatically takes it down (missed spam). The first of two moderators deciding at once wins;
+    the second gets 409 (as does a comment already decided: undo first)."""
     row = decide(session, principal, item_id, body.action, body.label, body.note)
     session.commit()
     return item_out(session, row)

@@ -170,3 +170,21 @@ def test_an_automatic_removal_can_be_confirmed_with_a_label_then_undone(service)
     assert confirmed.status_code == 200 and confirmed.json()["label"] == "spam"
     assert service.client.get("/v1/queue?status=removed", headers=service.auth()).json()["count"] == 0
     assert service.client.post(f"/v1/queue/{removed_id}/undo", headers=service.auth()).json()["status"] == "removed"
+
+
+def test_missed_spam_approved_automatically_can_be_taken_down(service):
+    answer = service.signed(
+        comment("q12", "Håller med, företag borde prata med missnöjda kunder i sociala medier.")
+    ).json()
+    assert answer["action"] == "approve", answer
+    auth = service.auth()
+    approved_id = service.client.get("/v1/queue?status=approved", headers=auth).json()["data"][0]["id"]
+    taken = service.client.post(
+        f"/v1/queue/{approved_id}/decision", json={"action": "remove", "label": "spam"}, headers=auth
+    )
+    assert taken.status_code == 200 and taken.json()["status"] == "decided"
+    again = service.client.post(
+        f"/v1/queue/{approved_id}/decision", json={"action": "approve", "label": "ham"}, headers=auth
+    )
+    assert again.status_code == 409 and "undo" in again.json()["error"]["message"]
+    assert service.client.post(f"/v1/queue/{approved_id}/undo", headers=auth).json()["status"] == "approved"
