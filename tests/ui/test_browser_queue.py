@@ -41,6 +41,11 @@ def test_a_moderator_clears_fifty_comments_with_the_keyboard_alone(live, page):
     for remaining in range(50, 0, -1):
         item_id = current_id(page)
         label = labels[queue_ids[int(item_id)]]
+        if remaining == 45:  # a note for this decision: n, type, Enter returns to the comment
+            page.keyboard.press("n")
+            page.keyboard.type("decided with a note")
+            page.keyboard.press("Enter")
+            noted = item_id
         page.keyboard.press(KEYS[label])
         expect(page.locator("#count")).to_have_text(str(remaining - 1))
         decided[queue_ids[int(item_id)]] = label
@@ -56,6 +61,7 @@ def test_a_moderator_clears_fifty_comments_with_the_keyboard_alone(live, page):
     assert live.api("/v1/queue")["count"] == 0
     stored = live.api("/v1/queue?status=decided&limit=100")["data"]
     assert {item["comment_id"]: item["label"] for item in stored} == decided == labels
+    assert live.api(f"/v1/comments/{noted}")["history"][-1]["note"] == "decided with a note"
     undone = next(i for i, c in queue_ids.items() if c == list(decided)[10])
     history = live.api(f"/v1/comments/{undone}")["history"]
     assert [h["action"] for h in history][:3] == ["queue", history[1]["action"], "undo"]
