@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 from moderation.domain import Action, Comment, Label, Post, Reason, Scores, Site
 from moderation.errors import InvalidAkismetCall
 from moderation.feedback import PLATFORM, record_feedback
-from moderation.intake import Incoming, Score, find, policy_of, receive
-from moderation.policy import decide
+from moderation.intake import Incoming, Score, find, judge, policy_of, receive
 from moderation.posts import KnownPost, find_post, url_key
 from moderation.scoring.scorer import MAX_CONTENT_CHARS, Scorer
 from moderation.secrets import digest
@@ -137,38 +136,26 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def scoring(scorer: Scorer, filled_honeypot: str | None, post_known: bool) -> Score:
+def scoring(scorer: Scorer, filled_honeypot: str | None) -> Score:
     """The scorer's ``score``, with what the protocol tells beyond the text: a filled honeypot raises
-    the spam score to at least ``HONEYPOT_SPAM``; an unknown post leaves the blog's subject to stand
-    in for it (an empty post reads as off-topic to the model), and says so."""
+    the spam score to at least ``HONEYPOT_SPAM``, and says so."""
 
     def score(comment: Comment, post: Post, site: Site) -> Scores:
-        scores = scorer.score(comment, post if post_known else Post("", site.topic), site)
-        spam, spam_reasons, off_topic_reasons = scores.spam, scores.spam_reasons, scores.off_topic_reasons
-        if filled_honeypot:
-            spam = max(spam, HONEYPOT_SPAM)
-            text = f'the hidden field "{filled_honeypot}" was filled in, as bots do (spam at least {HONEYPOT_SPAM:.2f})'
-            spam_reasons = (Reason("honeypot", text, round(_logit(spam) - _logit(scores.spam), 4)), *spam_reasons)
-        if not post_known:
-            text = (
-                "the post's text is unknown (none registered at this permalink): "
-                "off-topic judged on the blog's subject alone"
-            )
-            off_topic_reasons = (*off_topic_reasons, Reason("post_unknown", text, 0.0, "off_topic"))
-        return replace(scores, spam=spam, spam_reasons=spam_reasons, off_topic_reasons=off_topic_reasons)
+        scores = scorer.score(comment, post, site)
+        if not filled_honeypot:
+            return scores
+        spam = max(scores.spam, HONEYPOT_SPAM)
+        text = f'the hidden field "{filled_honeypot}" was filled in, as bots do (spam at least {HONEYPOT_SPAM:.2f})'
+        reason = Reason("honeypot", text, round(_logit(spam) - _logit(scores.spam), 4))
+        return replace(scores, spam=spam, spam_reasons=(reason, *scores.spam_reasons))
 
     return score
 
 
 def _dry_run(score: Score, site: SiteRow, incoming: Incoming) -> Action:
     """The action the platform would be told, with nothing stored (``is_test`` calls)."""
-    scores = score(
-        Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
-        Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
-        Site(tuple(site.languages), site.topic),
-    )
-    verdict = decide(incoming.content, scores, policy_of(site), scores.language_reliable)
-    return Action.APPROVE if site.shadow_mode else verdict.action
+    context = Site(tuple(site.languages), site.topic)
+    return judge(score, policy_of(site), context, site.shadow_mode, incoming)[2]
 
 
 def check(session: Session, scorer: Scorer, site: SiteRow, params: Mapping[str, str]) -> Checked:
@@ -184,7 +171,7 @@ def check(session: Session, scorer: Scorer, site: SiteRow, params: Mapping[str, 
         return Checked(CheckResult.HAM, None)
     post = find_post(session, site.id, params.get("permalink", ""))
     incoming = to_incoming(site.id, params, post)
-    score = scoring(scorer, honeypot(params), post is not None)
+    score = scoring(scorer, honeypot(params))
     if truthy(params.get("is_test")):
         return Checked(ANSWERS[_dry_run(score, site, incoming)], None)
     row, _ = receive(session, scorer, site, incoming, score)

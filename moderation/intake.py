@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain import Action, Comment, Post, Scores, Site
-from moderation.policy import SitePolicy, decide
+from moderation.domain import Action, Comment, Post, Reason, Scores, Site
+from moderation.policy import SitePolicy, Verdict, decide
 from moderation.scoring.scorer import Scorer
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
 
 STATUS_OF = {Action.APPROVE: "approved", Action.QUEUE: "pending", Action.REMOVE: "removed"}
 Score = Callable[[Comment, Post, Site], Scores]  # a Scorer's score, or a protocol's version of it
+POST_UNKNOWN = Reason(
+    "post_unknown",
+    "the post's text is unknown (not sent, nor registered): off-topic judged on the blog's subject alone",
+    0.0,
+    "off_topic",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,29 @@ def policy_of(site: SiteRow) -> SitePolicy:
     )  # fmt: skip
 
 
+def scored(score: Score, comment: Comment, post: Post, site: Site) -> Scores:
+    """The comment's scores under its post; when the platform sent no post text, the blog's subject
+    stands in for the post (an empty post reads as off-topic to the model), and a reason says so."""
+    if post.title.strip() or post.body.strip():
+        return score(comment, post, site)
+    scores = score(comment, Post("", site.topic, post.tags), site)
+    return replace(scores, off_topic_reasons=(*scores.off_topic_reasons, POST_UNKNOWN))
+
+
+def judge(
+    score: Score, policy: SitePolicy, context: Site, shadow: bool, incoming: Incoming
+) -> tuple[Scores, Verdict, Action]:
+    """Scores, the policy's verdict, and what the platform is told (always approve in shadow mode)."""
+    scores = scored(
+        score,
+        Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
+        Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
+        context,
+    )
+    verdict = decide(incoming.content, scores, policy, scores.language_reliable)
+    return scores, verdict, Action.APPROVE if shadow else verdict.action
+
+
 def receive(
     session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming, score: Score | None = None
 ) -> tuple[CommentRow, bool]:
@@ -68,13 +97,7 @@ def receive(
     policy, context, shadow = policy_of(site), Site(tuple(site.languages), site.topic), site.shadow_mode
     # End the read-only transaction: no pooled connection is held while the comment is scored.
     session.rollback()
-    scores = (score or scorer.score)(
-        Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
-        Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
-        context,
-    )
-    verdict = decide(incoming.content, scores, policy, scores.language_reliable)
-    answered = Action.APPROVE if shadow else verdict.action
+    scores, verdict, answered = judge(score or scorer.score, policy, context, shadow, incoming)
     fields = {
         **{k: v for k, v in asdict(incoming).items() if k != "edited"},
         "language": scores.language, "spam": scores.spam, "off_topic": scores.off_topic,

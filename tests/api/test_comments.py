@@ -148,3 +148,11 @@ def test_a_comment_and_its_history_can_be_read_back_by_its_sites_moderator(servi
     assert [entry["actor"] for entry in detail.json()["history"]] == ["model"]
     other = service.client.get(f"/v1/comments/{queued['queue_item_id']}", headers=service.auth(service.other_token))
     assert other.status_code == 404
+
+
+def test_without_the_post_the_blogs_subject_stands_in_and_the_reasons_say_so(service):
+    body = comment("c-nopost", "Bra skrivet om hur företag ska hantera kritik i sociala medier och på Twitter.")
+    del body["post"]
+    answer = service.signed(body).json()
+    assert "post_unknown" in [reason["code"] for reason in answer["reasons"]]
+    assert answer["scores"]["off_topic"] < 0.6, answer  # on the blog's subject, though no post was sent
