@@ -13,6 +13,7 @@ from rich.table import Table
 
 from moderation.config import get_settings
 from moderation.errors import ModerationError
+from moderation.loop_cli import labels_app
 from moderation.registry import Registry
 from moderation.scoring.jsonl import score_lines
 from moderation.service_cli import db_app, serve, sites_app, tokens_app
@@ -27,6 +28,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(sites_app, name="sites")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(db_app, name="db")
+app.add_typer(labels_app, name="labels")
 app.command("serve")(serve)
 err = Console(stderr=True)
 
