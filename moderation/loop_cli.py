@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
+from moderation.config import get_settings
+from moderation.errors import ModelIntegrityError, ModerationError, PromotionRefused
+from moderation.promotion import PromotionRule, current_user, violations
+from moderation.registry import ModelVersion, Registry
+from moderation.scoring.bundle import ModelBundle
 from moderation.service_cli import _session
+from moderation.training.evaluate import TASKS
+
+if TYPE_CHECKING:
+    from moderation.training.compare import Comparison, EvaluationSet
+    from moderation.tuning import Proposal
 
 labels_app = typer.Typer(help="Labels people gave in the service, as training data.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -35,3 +47,247 @@ def export(
     frame.to_csv(out, index=False)
     counts = ", ".join(f"{label} {n}" for label, n in sorted(frame["label"].value_counts().items())) or "none"
     err.print(f"{len(frame)} labelled comment(s) to {out} ({counts}; {int((frame['split'] == 'test').sum())} test)")
+
+
+ModelsDirOption = Annotated[Path | None, typer.Option("--models-dir", help="Registry folder (MODERATION_MODELS_DIR).")]
+DatasetsOption = Annotated[
+    list[str] | None,
+    typer.Option("--dataset", "-d", help="Evaluation dataset (its test split); repeatable. Default: data/."),
+]
+HoldoutOption = Annotated[
+    list[str] | None,
+    typer.Option("--holdout", help="Labels no version trained on, measured whole (e.g. a recent export); repeatable."),
+]
+
+
+def _fail(exc: ModerationError) -> NoReturn:
+    err.print(f"[red]error:[/red] {exc}")
+    raise typer.Exit(2) from exc
+
+
+def _registry(models_dir: Path | None) -> Registry:
+    return Registry(models_dir or get_settings().models_dir)
+
+
+def _sets(datasets: list[str] | None, holdouts: list[str] | None) -> list[EvaluationSet]:
+    from moderation.training.compare import evaluation_sets
+
+    return evaluation_sets(list(datasets or [f"seed:{get_settings().data_dir}"]), list(holdouts or []))
+
+
+def _version(registry: Registry, name: str) -> str:
+    return registry.current() if name == "current" else name
+
+
+def compare(
+    champion: Annotated[str, typer.Argument(help="Version id, or 'current'")],
+    challenger: Annotated[str, typer.Argument(help="Version id")],
+    dataset: DatasetsOption = None,
+    holdout: HoldoutOption = None,
+    traffic_days: Annotated[int, typer.Option(help="Replay the last N days of stored comments (0: none)")] = 30,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Both versions on the same evaluation sets, side by side (table on stderr, JSON on stdout),
+    and what each would do to recent traffic in the database (MODERATION_DATABASE_URL)."""
+    from moderation.training.compare import head_to_head
+
+    registry = _registry(models_dir)
+    rule = PromotionRule.from_settings(get_settings())
+    try:
+        old, new = registry.load(_version(registry, champion)), registry.load(challenger)
+        comparison = head_to_head((old[1].version, old[0]), (new[1].version, new[0]), _sets(dataset, holdout))
+    except ModerationError as exc:
+        _fail(exc)
+    err.print(comparison_table(comparison))
+    result: dict[str, Any] = {**comparison.as_dict(), "violations": violations(comparison, rule)}
+    if traffic_days > 0:
+        result["traffic"] = _replay([old, new], traffic_days)
+        if result["traffic"]:
+            err.print(traffic_table(result["traffic"], traffic_days))
+    verdict = "; ".join(result["violations"]) or "not worse on the guarded metrics: promote would accept it"
+    err.print(f"guard ({rule}): {verdict}")
+    typer.echo(json.dumps(result, indent=2, default=str))
+
+
+def _replay(models: list[tuple[ModelBundle, ModelVersion]], days: int) -> list[dict[str, Any]]:
+    from moderation.scoring.scorer import Scorer
+    from moderation.traffic import recent_traffic, replay
+
+    with _session() as session:
+        traffic = recent_traffic(session, datetime.now(UTC) - timedelta(days=days))
+    if not len(traffic):
+        return []
+    return [replay(Scorer(bundle, checked.version), traffic) for bundle, checked in models]
+
+
+def promote(
+    version: Annotated[str, typer.Argument(help="Version id to make current")],
+    dataset: DatasetsOption = None,
+    holdout: HoldoutOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Promote even if worse; recorded as forced")] = False,
+    max_f1_drop: Annotated[float | None, typer.Option(help="MODERATION_PROMOTE_MAX_F1_DROP")] = None,
+    max_precision_drop: Annotated[float | None, typer.Option(help="MODERATION_PROMOTE_MAX_PRECISION_DROP")] = None,
+    min_positives: Annotated[int | None, typer.Option(help="MODERATION_PROMOTE_MIN_POSITIVES")] = None,
+    by: Annotated[str | None, typer.Option(help="Who promotes (default: the user running this)")] = None,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Make VERSION current if it is not worse than the current version on the guarded metrics;
+    the decision is appended to promotions.jsonl. Exit code 1 when refused."""
+    from moderation.promotion import promote as promote_version
+    from moderation.training.compare import head_to_head
+
+    registry = _registry(models_dir)
+    rule = PromotionRule.from_settings(
+        get_settings(), max_f1_drop=max_f1_drop, max_precision_drop=max_precision_drop, min_positives=min_positives
+    )
+    try:
+        new = registry.load(version)
+        comparison = None
+        if registry.has_current() and registry.current() != version:
+            try:
+                old = registry.load()
+            except ModelIntegrityError:
+                if not force:
+                    raise
+                err.print("[yellow]the current version cannot be loaded; forced without a comparison[/yellow]")
+            else:
+                comparison = head_to_head((old[1].version, old[0]), (version, new[0]), _sets(dataset, holdout))
+                err.print(comparison_table(comparison))
+        record = promote_version(registry, version, comparison, rule, by or current_user(), force)
+    except PromotionRefused as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except ModerationError as exc:
+        _fail(exc)
+    forced = " (forced)" if record.forced else ""
+    err.print(f"{version} is current{forced}; before it: {record.previous or 'none'}")
+    typer.echo(json.dumps({k: v for k, v in vars(record).items() if k != "comparison"}, indent=2))
+
+
+def rollback(
+    by: Annotated[str | None, typer.Option(help="Who rolls back (default: the user running this)")] = None,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Make current again the version that served before the current one (promotions.jsonl)."""
+    from moderation.promotion import rollback as roll_back
+
+    try:
+        record = roll_back(_registry(models_dir), by or current_user())
+    except ModerationError as exc:
+        _fail(exc)
+    err.print(f"{record.version} is current again (was {record.previous})")
+    typer.echo(json.dumps(vars(record), indent=2))
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    """Per evaluation set, task, dataset and language: both versions' precision, recall and F1 at
+    0.5, then precision and count of automatic removals at each version's remove threshold."""
+    table = Table(
+        "set", "task", "slice", "rows", "pos", "P old", "R old", "F1 old", "P new", "R new", "F1 new", "ΔF1",
+        title=f"champion {comparison.champion} (old) against challenger {comparison.challenger} (new)",
+    )  # fmt: skip
+    for name, pair in comparison.sets.items():
+        old, new = pair["champion"], pair["challenger"]
+        for task in TASKS:
+            if task not in old:
+                continue
+            slices = [("all", "all")]
+            slices += [(f"dataset {k}", ("by_source", k)) for k in sorted(old[task]["by_source"])]
+            slices += [(f"language {k}", ("by_language", k)) for k in sorted(old[task]["by_language"])]
+            for label, where in slices:
+                a = old[task]["all"] if where == "all" else old[task][where[0]][where[1]]
+                b = new[task]["all"] if where == "all" else new[task][where[0]][where[1]]
+                delta = b["f1"] - a["f1"]
+                colour = "red" if delta < 0 else "green" if delta > 0 else "white"
+                table.add_row(
+                    name, task, label, str(a["rows"]), str(a["positives"]), _cell(a["precision"]),
+                    _cell(a["recall"]), _cell(a["f1"]), _cell(b["precision"]), _cell(b["recall"]), _cell(b["f1"]),
+                    f"[{colour}]{delta:+.3f}[/{colour}]",
+                )  # fmt: skip
+            ra, rb = old[task]["at_remove"], new[task]["at_remove"]
+            table.add_row(
+                name, task, f"removed (≥{ra['threshold']} / ≥{rb['threshold']})", str(a["rows"]), "",
+                _cell(ra["precision"]), _cell(ra["recall"]), f"n={ra['removed']}", _cell(rb["precision"]),
+                _cell(rb["recall"]), f"n={rb['removed']}", "", end_section=True,
+            )  # fmt: skip
+    return table
+
+
+def traffic_table(replays: list[dict[str, Any]], days: int) -> Table:
+    """Each version's approve/queue/remove shares on recent comments, and errors on labelled ones."""
+    table = Table(
+        "model", "comments", "approve", "queue", "remove", "ham removed", "ham held", "missed",
+        title=f"the last {days} days of stored comments, under each site's thresholds and rules",
+    )  # fmt: skip
+    for r in replays:
+        table.add_row(
+            r["model"], str(r["comments"]), _cell(r["approve"]), _cell(r["queue"]), _cell(r["remove"]),
+            f"{_cell(r['ham_removed'])} of {r['labelled_ham']}", f"{_cell(r['ham_held'])} of {r['labelled_ham']}",
+            f"{_cell(r['missed'])} of {r['labelled_spam_or_off_topic']}",
+        )  # fmt: skip
+    return table
+
+
+def tune(
+    site: Annotated[str, typer.Argument(help="Site id")],
+    target_precision: Annotated[float, typer.Option(help="Automatic removals that must be right")] = 0.98,
+    target_queue_share: Annotated[float, typer.Option(help="Largest share of comments queued for a human")] = 0.1,
+    days: Annotated[int, typer.Option(help="Comments received in the last N days")] = 90,
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Version id; the current one by default")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Write the proposed thresholds to the site")] = False,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Propose thresholds for SITE from its own human labels: removal precision at least
+    --target-precision, queue share at most --target-queue-share; the trade-off as a table."""
+    from moderation import sites as site_ops
+    from moderation.scoring.scorer import Scorer
+    from moderation.traffic import recent_traffic, scores_of
+    from moderation.tuning import propose
+
+    try:
+        scorer = Scorer.load(models_dir or get_settings().models_dir, model)
+    except ModerationError as exc:
+        _fail(exc)
+    with _session() as session:
+        site_ops.get_site(session, site)
+        traffic = recent_traffic(session, datetime.now(UTC) - timedelta(days=days), site)
+    if not len(traffic):
+        err.print(f"[red]error:[/red] site {site!r} has no comments in the last {days} days")
+        raise typer.Exit(2)
+    spam, off_topic, _ = scores_of(scorer, traffic)
+    proposal = propose(spam, off_topic, traffic.labels, target_precision, target_queue_share)
+    err.print(tuning_table(proposal, site, scorer.version))
+    if proposal.labelled < 50:
+        err.print(f"[yellow]only {proposal.labelled} labelled comments: the proposal is uncertain[/yellow]")
+    if proposal.chosen is None:
+        err.print(f"[red]no thresholds queue at most {target_queue_share:.0%} of comments[/red]")
+        raise typer.Exit(1)
+    chosen = proposal.chosen
+    if apply:
+        with _session() as session:
+            site_ops.update_site(
+                session, site, spam_queue_at=chosen.spam_queue_at, spam_remove_at=chosen.spam_remove_at,
+                off_topic_queue_at=chosen.off_topic_queue_at, off_topic_remove_at=chosen.off_topic_remove_at,
+            )  # fmt: skip
+        err.print(f"site {site} now uses the proposed thresholds")
+    typer.echo(json.dumps({"site": site, "model": scorer.version, "applied": apply, **proposal.as_dict()}, indent=2))
+
+
+def tuning_table(proposal: Proposal, site: str, version: str) -> Table:
+    """The best thresholds for each queue-share budget, the chosen ones marked."""
+    table = Table(
+        "", "spam queue", "spam remove", "off-topic queue", "off-topic remove", "queued", "removed",
+        "removal precision", "caught", "ham held",
+        title=f"site {site}, model {version}: {proposal.comments} comments, {proposal.labelled} labelled",
+    )  # fmt: skip
+    for option in proposal.tradeoff:
+        table.add_row(
+            "*" if option == proposal.chosen else "", str(option.spam_queue_at), str(option.spam_remove_at),
+            str(option.off_topic_queue_at), str(option.off_topic_remove_at), f"{option.queue_share:.1%}",
+            f"{option.remove_share:.1%}", _cell(option.remove_precision), _cell(option.caught), _cell(option.ham_held),
+        )  # fmt: skip
+    return table
