@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
     from moderation.tuning import Proposal
 
 labels_app = typer.Typer(help="Labels people gave in the service, as training data.", no_args_is_help=True)
-err = Console(stderr=True)
+# Wide enough for the side-by-side tables when stderr is a file or pipe (rich assumes 80 columns).
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
 
@@ -98,7 +100,7 @@ def compare(
         comparison = head_to_head((old[1].version, old[0]), (new[1].version, new[0]), _sets(dataset, holdout))
     except ModerationError as exc:
         _fail(exc)
-    err.print(comparison_table(comparison))
+    err.print(*comparison_tables(comparison))
     result: dict[str, Any] = {**comparison.as_dict(), "violations": violations(comparison, rule)}
     if traffic_days > 0:
         result["traffic"] = _replay([old, new], traffic_days)
@@ -152,7 +154,7 @@ def promote(
                 err.print("[yellow]the current version cannot be loaded; forced without a comparison[/yellow]")
             else:
                 comparison = head_to_head((old[1].version, old[0]), (version, new[0]), _sets(dataset, holdout))
-                err.print(comparison_table(comparison))
+                err.print(*comparison_tables(comparison))
         record = promote_version(registry, version, comparison, rule, by or current_user(), force)
     except PromotionRefused as exc:
         err.print(f"[red]refused:[/red] {exc}")
@@ -183,38 +185,40 @@ def _cell(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-def comparison_table(comparison: Comparison) -> Table:
-    """Per evaluation set, task, dataset and language: both versions' precision, recall and F1 at
-    0.5, then precision and count of automatic removals at each version's remove threshold."""
-    table = Table(
-        "set", "task", "slice", "rows", "pos", "P old", "R old", "F1 old", "P new", "R new", "F1 new", "ΔF1",
-        title=f"champion {comparison.champion} (old) against challenger {comparison.challenger} (new)",
-    )  # fmt: skip
+def comparison_tables(comparison: Comparison) -> list[Table]:
+    """One table per evaluation set: for each task, dataset and language both versions' precision,
+    recall and F1 at 0.5; then precision, recall and count of automatic removals at each version's
+    own remove threshold."""
+    tables = []
     for name, pair in comparison.sets.items():
         old, new = pair["champion"], pair["challenger"]
+        table = Table(
+            "task", "slice", "rows", "pos", "P old", "R old", "F1 old", "P new", "R new", "F1 new", "ΔF1",
+            title=f"{name}: champion {comparison.champion} (old), challenger {comparison.challenger} (new)",
+        )  # fmt: skip
         for task in TASKS:
             if task not in old:
                 continue
-            slices = [("all", "all")]
-            slices += [(f"dataset {k}", ("by_source", k)) for k in sorted(old[task]["by_source"])]
-            slices += [(f"language {k}", ("by_language", k)) for k in sorted(old[task]["by_language"])]
-            for label, where in slices:
-                a = old[task]["all"] if where == "all" else old[task][where[0]][where[1]]
-                b = new[task]["all"] if where == "all" else new[task][where[0]][where[1]]
+            slices = [("all", old[task]["all"], new[task]["all"])]
+            for group, prefix in (("by_source", "dataset"), ("by_language", "language")):
+                keys = sorted(old[task][group])
+                slices += [(f"{prefix} {k}", old[task][group][k], new[task][group][k]) for k in keys]
+            for label, a, b in slices:
                 delta = b["f1"] - a["f1"]
                 colour = "red" if delta < 0 else "green" if delta > 0 else "white"
                 table.add_row(
-                    name, task, label, str(a["rows"]), str(a["positives"]), _cell(a["precision"]),
-                    _cell(a["recall"]), _cell(a["f1"]), _cell(b["precision"]), _cell(b["recall"]), _cell(b["f1"]),
+                    task, label, str(a["rows"]), str(a["positives"]), _cell(a["precision"]), _cell(a["recall"]),
+                    _cell(a["f1"]), _cell(b["precision"]), _cell(b["recall"]), _cell(b["f1"]),
                     f"[{colour}]{delta:+.3f}[/{colour}]",
                 )  # fmt: skip
             ra, rb = old[task]["at_remove"], new[task]["at_remove"]
             table.add_row(
-                name, task, f"removed (≥{ra['threshold']} / ≥{rb['threshold']})", str(a["rows"]), "",
+                task, f"removed at ≥{ra['threshold']} / ≥{rb['threshold']}", str(old[task]["all"]["rows"]), "",
                 _cell(ra["precision"]), _cell(ra["recall"]), f"n={ra['removed']}", _cell(rb["precision"]),
                 _cell(rb["recall"]), f"n={rb['removed']}", "", end_section=True,
             )  # fmt: skip
-    return table
+        tables.append(table)
+    return tables
 
 
 def traffic_table(replays: list[dict[str, Any]], days: int) -> Table:

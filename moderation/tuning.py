@@ -11,7 +11,7 @@ import numpy as np
 from moderation.domain import Label
 from moderation.training.evaluate import threshold_for_precision
 
-GRID = tuple(round(x, 2) for x in np.arange(0.05, 1.0, 0.05))
+GRID = tuple(round(float(x), 2) for x in np.arange(0.05, 1.0, 0.05))
 BUDGETS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
@@ -90,7 +90,10 @@ def propose(
     sr = _remove_at(spam_truth, spam[labelled], target_precision)
     not_spam = labelled & (labels != Label.SPAM.value)
     orr = _remove_at(labels[not_spam] == Label.OFF_TOPIC.value, off[not_spam], target_precision)
-    options = [_option(spam, off, labels, sq, sr, oq, orr) for sq in GRID if sq <= sr for oq in GRID if oq <= orr]
+    # Queueing at the remove threshold queues nothing for that task: always a candidate.
+    spam_queue = [q for q in GRID if q < sr] + [sr]
+    off_queue = [q for q in GRID if q < orr] + [orr]
+    options = [_option(spam, off, labels, sq, sr, oq, orr) for sq in spam_queue for oq in off_queue]
 
     def best(budget: float) -> Option | None:
         fitting = [o for o in options if o.queue_share <= budget]

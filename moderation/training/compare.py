@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from moderation.errors import DatasetError
 from moderation.scoring.bundle import ModelBundle
 from moderation.training.assemble import combine, prepare_all, with_swapped
 from moderation.training.evaluate import evaluate_predictions, judged, predict
@@ -30,11 +31,18 @@ def evaluation_sets(datasets: list[str], holdouts: list[str] | None = None) -> l
     """The test split of each dataset, and each holdout file whole."""
     sets = []
     for spec in datasets:
-        rows = with_swapped(prepare_all(combine([load_dataset(spec)])), seed=0)
+        rows = with_swapped(prepare_all(_loaded(spec)), seed=0)
         sets.append(EvaluationSet(f"{spec} (test split)", rows.loc[rows["split"] == "test"].reset_index(drop=True)))
     for spec in holdouts or []:
-        sets.append(EvaluationSet(f"{spec} (holdout)", prepare_all(combine([load_dataset(spec)]))))
+        sets.append(EvaluationSet(f"{spec} (holdout)", prepare_all(_loaded(spec))))
     return sets
+
+
+def _loaded(spec: str) -> pd.DataFrame:
+    frame = combine([load_dataset(spec)])
+    if frame.empty:
+        raise DatasetError(f"{spec}: no labelled rows to evaluate on")
+    return frame
 
 
 def at_remove(truth: np.ndarray, scores: np.ndarray, remove_at: float) -> dict[str, Any]:
