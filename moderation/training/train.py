@@ -57,7 +57,8 @@ class TrainingResult:
 def _dataset_record(fmt: str, path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     digest = sha256_file(files[0]) if len(files) == 1 else ",".join(sha256_file(f)[:16] for f in files)
-    return {"path": str(path), "format": fmt, "rows": len(frame), "sha256": digest}
+    labels = {str(k): int(v) for k, v in sorted(frame["label"].value_counts().items())}
+    return {"path": str(path), "format": fmt, "rows": len(frame), "labels": labels, "sha256": digest}
 
 
 def new_version_id(now: datetime) -> str:
@@ -154,7 +155,7 @@ def train(
     registry = Registry(models_dir)
     with stage("save"):
         saved = registry.save(version_id, bundle, metadata)
-        write_report(saved.path, saved.metadata, test, probabilities)
+        write_report(saved.path, saved.metadata, test, probabilities, bundle)
     promoted, refused = False, ""
     if not registry.has_current() or promote:
         with stage("promote"):
