@@ -42,8 +42,11 @@ def export(
 ) -> None:
     """Write the human labels (moderator decisions, restores, platform feedback) as a training CSV."""
     from moderation.labels import export_labels
+    from moderation.sites import get_site
 
     with _session() as session:
+        if site is not None:
+            get_site(session, site)
         frame = export_labels(session, _utc(since), site)
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out, index=False)

@@ -132,6 +132,8 @@ def promote(
     ``PromotionRefused``."""
     registry.verify(version)
     previous = registry.current() if registry.has_current() else None
+    if previous == version:
+        raise PromotionRefused(f"{version} is current already")
     found = violations(comparison, rule) if comparison is not None else []
     detail = comparison.as_dict() if comparison is not None else None
     log = PromotionLog(registry.root)

@@ -94,9 +94,11 @@ def test_promotions_refusals_and_rollbacks_are_recorded_and_rollback_walks_back(
     assert (last["action"], last["version"], last["previous"]) == ("rollback", "v0", "v1")
 
 
-def test_promoting_an_unknown_or_changed_version_fails_before_anything_changes(registry):
+def test_promoting_an_unknown_current_or_changed_version_fails_before_anything_changes(registry):
     with pytest.raises(ModelNotFound):
         promote(registry, "v9", None, PromotionRule(), by="anna")
+    with pytest.raises(PromotionRefused, match="current already"):
+        promote(registry, "v0", None, PromotionRule(), by="anna", force=True)
     (registry.root / "v1" / "model.joblib").write_bytes(b"tampered")
     with pytest.raises(Exception, match="refusing to load a changed file"):
         promote(registry, "v1", None, PromotionRule(), by="anna", force=True)

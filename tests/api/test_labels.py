@@ -126,3 +126,5 @@ def test_labels_export_command_writes_a_csv_train_py_reads(service, tmp_path):
     assert load_dataset(str(out))["id"].tolist() == ["blog:x1"]
     bad = run_moderation("labels", "export", "--since", "yesterday", "--out", str(out), env=env)
     assert bad.returncode == 2 and "yesterday" in bad.stderr
+    unknown = run_moderation("labels", "export", "--since", "2000-01-01", "--site", "nope", "--out", str(out), env=env)
+    assert unknown.returncode == 2 and "no site 'nope'" in unknown.stderr
