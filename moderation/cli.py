@@ -13,7 +13,7 @@ from rich.table import Table
 
 from moderation.config import get_settings
 from moderation.errors import ModerationError
-from moderation.loop_cli import compare, labels_app, promote, rollback, tune
+from moderation.loop_cli import compare, labels_app, promote, rollback, search, tune
 from moderation.registry import Registry
 from moderation.scoring.jsonl import score_lines
 from moderation.service_cli import db_app, serve, sites_app, tokens_app
@@ -33,6 +33,7 @@ models_app.command("compare")(compare)
 models_app.command("promote")(promote)
 models_app.command("rollback")(rollback)
 sites_app.command("tune")(tune)
+app.command("search")(search)
 app.command("serve")(serve)
 err = Console(stderr=True)
 

@@ -1,4 +1,5 @@
-"""The retraining loop's commands: ``labels export``, ``models compare|promote|rollback``, ``sites tune``."""
+"""The retraining loop's commands: ``labels export``, ``models compare|promote|rollback``, ``sites
+tune`` and ``search``."""
 
 from __future__ import annotations
 
@@ -298,3 +299,33 @@ def tuning_table(proposal: Proposal, site: str, version: str) -> Table:
             f"{option.remove_share:.1%}", _cell(option.remove_precision), _cell(option.caught), _cell(option.ham_held),
         )  # fmt: skip
     return table
+
+
+def search(
+    grid: Annotated[str, typer.Option(help='JSON, set_params names to lists: {"classifier__estimator__C": [1, 4]}')],
+    dataset: Annotated[list[str] | None, typer.Option("--dataset", "-d", help="Repeatable; default data/")] = None,
+    task: Annotated[str, typer.Option(help="spam or off_topic")] = "spam",
+    folds: Annotated[int, typer.Option(min=2)] = 3,
+    backend: Annotated[str, typer.Option(help="joblib backend: loky (processes), threading, dask or ray")] = "loky",
+    n_jobs: Annotated[int, typer.Option(help="Parallel fits (-1: every core or worker)")] = 2,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler or Ray cluster address")] = None,
+) -> None:
+    """Cross-validated F1 of every combination in --grid on the train split (table on stderr, JSON
+    on stdout, best first); the test split is left alone for the final comparison."""
+    from moderation.training.search import search as run_search
+
+    try:
+        parsed = json.loads(grid)
+        candidates = run_search(
+            list(dataset or [f"seed:{get_settings().data_dir}"]), task, parsed, folds, backend, n_jobs, scheduler
+        )
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]error:[/red] --grid is not JSON: {exc}")
+        raise typer.Exit(2) from exc
+    except ModerationError as exc:
+        _fail(exc)
+    table = Table("params", "mean F1", "std", "fit s", title=f"{task}: {folds}-fold cross-validation on {backend}")
+    for c in candidates:
+        table.add_row(json.dumps(c.params, default=str), f"{c.mean_f1:.4f}", f"{c.std_f1:.4f}", f"{c.mean_fit_s:.1f}")
+    err.print(table)
+    typer.echo(json.dumps([vars(c) for c in candidates], indent=2, default=str))
