@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import SQLAlchemyError
 
 from moderation.config import get_settings
 from moderation.errors import ModelIntegrityError, ModerationError, PromotionRefused
@@ -119,8 +120,12 @@ def _replay(models: list[tuple[ModelBundle, ModelVersion]], days: int) -> list[d
     from moderation.scoring.scorer import Scorer
     from moderation.traffic import recent_traffic, replay
 
-    with _session() as session:
-        traffic = recent_traffic(session, datetime.now(UTC) - timedelta(days=days))
+    try:
+        with _session() as session:
+            traffic = recent_traffic(session, datetime.now(UTC) - timedelta(days=days))
+    except SQLAlchemyError as exc:  # the comparison stands without traffic; say why it is missing
+        err.print(f"[yellow]no traffic replay: the database is unavailable ({type(exc).__name__})[/yellow]")
+        return []
     if not len(traffic):
         return []
     return [replay(Scorer(bundle, checked.version), traffic) for bundle, checked in models]
