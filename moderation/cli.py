@@ -13,6 +13,7 @@ from rich.table import Table
 
 from moderation.config import get_settings
 from moderation.errors import ModerationError
+from moderation.loop_cli import compare, labels_app, promote, rollback, search, tune
 from moderation.registry import Registry
 from moderation.scoring.jsonl import score_lines
 from moderation.service_cli import db_app, serve, sites_app, tokens_app
@@ -27,6 +28,12 @@ app.add_typer(models_app, name="models")
 app.add_typer(sites_app, name="sites")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(db_app, name="db")
+app.add_typer(labels_app, name="labels")
+models_app.command("compare")(compare)
+models_app.command("promote")(promote)
+models_app.command("rollback")(rollback)
+sites_app.command("tune")(tune)
+app.command("search")(search)
 app.command("serve")(serve)
 err = Console(stderr=True)
 
@@ -51,19 +58,28 @@ def _models_dir(value: Path | None) -> Path:
 def train(
     dataset: DatasetOption = None,
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Leave out the project's corpus in data/.")] = False,
-    promote: Annotated[bool, typer.Option("--promote", help="Make the new version current.")] = False,
+    promote: Annotated[
+        bool, typer.Option("--promote", help="Make the new version current if the promotion guard allows it.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --promote: even if worse (recorded).")] = False,
     models_dir: ModelsDirOption = None,
     seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
 ) -> None:
-    """Train a new model version on data/ plus any --dataset, and print its id."""
+    """Train a new model version on data/ plus any --dataset, and print its id. Exit code 1: a
+    --promote the guard refused (the version is saved, not current)."""
+    from moderation.promotion import PromotionRule
     from moderation.training.cli_output import run_training
 
     settings = get_settings()
     specs = ([] if no_seed else [f"seed:{settings.data_dir}"]) + list(dataset or [])
     try:
-        run_training(specs, _models_dir(models_dir), promote, seed, err)
+        accepted = run_training(
+            specs, _models_dir(models_dir), promote, seed, err, force, PromotionRule.from_settings(settings)
+        )
     except ModerationError as exc:
         _fail(exc)
+    if not accepted:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=8, ge=1)
     callback_interval_s: float = Field(default=1.0, ge=0)  # 0: this process delivers no callbacks
     ui_session_hours: float = Field(default=12.0, gt=0)  # how long a moderator stays signed in to /ui/
+    # Promotion guard (moderation.promotion.PromotionRule): how much worse than the champion a
+    # challenger may be on each evaluation set, and how many positives a set needs to be judged on.
+    promote_max_f1_drop: float = Field(default=0.02, ge=0, le=1)
+    promote_max_precision_drop: float = Field(default=0.01, ge=0, le=1)
+    promote_min_positives: int = Field(default=10, ge=1)
 
     def check(self) -> None:
         """Refuse the placeholder secret outside development, saying what was found."""

@@ -19,6 +19,12 @@ class ModelIntegrityError(ModerationError):
     code = "model_integrity"
 
 
+class PromotionRefused(ModerationError):
+    """A challenger is worse than the champion on a guarded metric and was not made current."""
+
+    code = "promotion_refused"
+
+
 class DatasetError(ModerationError):
     """A dataset file could not be read or its format not recognised."""
 

@@ -115,6 +115,13 @@ class Registry:
             )
         return ModelVersion(version, folder, metadata)
 
+    def metadata(self, version: str) -> dict[str, Any]:
+        """A version's metadata as written (not verified: for showing, never for loading)."""
+        folder = self.folder(version)
+        if not (folder / METADATA).is_file():
+            raise ModelNotFound(f"no model version {version!r} in {self.root}")
+        return self._metadata(folder)
+
     def load(self, version: str | None = None) -> tuple[ModelBundle, ModelVersion]:
         """Verify, then load, a version (the current one by default)."""
         checked = self.verify(version or self.current())

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from moderation.api import akismet, comments, errors, health, metrics, posts, queue, sites
+from moderation.api import akismet, comments, errors, health, metrics, model_info, posts, queue, sites
 from moderation.api.models import LiveModel
 from moderation.config import Settings, get_settings
 from moderation.outbox import Courier
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
     metrics.install(app, settings.max_in_flight)
-    for module in (comments, queue, sites, posts, akismet, health, metrics):
+    for module in (comments, queue, sites, posts, akismet, health, metrics, model_info):
         app.include_router(module.router)
     ui.install(app)
     return app

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from moderation.errors import DatasetError
+from moderation.promotion import PromotionRule
 from moderation.registry import Registry
 from moderation.training.assemble import combine, prepare_all, with_swapped
 from moderation.training.evaluate import TASKS, evaluate
@@ -34,17 +35,25 @@ def metrics_table(title: str, metrics: dict[str, Any]) -> Table:
     return table
 
 
-def run_training(specs: list[str], models_dir: Path, promote: bool, seed: int, console: Console) -> None:
-    """Train with per-stage progress on ``console`` (stderr); print the version id on stdout."""
+def run_training(
+    specs: list[str], models_dir: Path, promote: bool, seed: int, console: Console,
+    force: bool = False, rule: PromotionRule | None = None,
+) -> bool:  # fmt: skip
+    """Train with per-stage progress on ``console`` (stderr); print the version id on stdout.
+    False when a promotion was asked for and refused by the guard."""
     console.print(f"training on {len(specs)} dataset(s): {', '.join(specs)}")
     result = train(
-        specs, models_dir, promote=promote, seed=seed,
+        specs, models_dir, promote=promote, seed=seed, force=force, rule=rule,
         progress=lambda stage, seconds: console.print(f"  [green]✓[/green] {stage} [dim]{seconds:.1f}s[/dim]"),
     )  # fmt: skip
     console.print(metrics_table(f"model {result.version.version} on the held-out test split", result.metrics))
     state = "current" if result.promoted else "not current (use --promote)"
+    if result.refused:
+        state = "not current: the promotion guard refused it"
+        console.print(f"[red]refused:[/red] {result.refused}")
     console.print(f"saved {result.version.path} ({state}); peak memory {result.peak_memory_mb:.0f} MiB")
     print(result.version.version)
+    return not result.refused
 
 
 def run_evaluation(

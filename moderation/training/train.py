@@ -20,11 +20,14 @@ import pandas as pd
 import scipy
 import sklearn
 
-from moderation.errors import DatasetError
+from moderation.errors import DatasetError, ModelIntegrityError, PromotionRefused
+from moderation.promotion import PromotionRule, current_user
+from moderation.promotion import promote as promote_version
 from moderation.registry import ModelVersion, Registry, sha256_file
 from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
 from moderation.training.assemble import combine, prepare_all, training_tables
+from moderation.training.compare import Comparison, measure
 from moderation.training.evaluate import (
     evaluate_predictions,
     judged,
@@ -48,12 +51,14 @@ class TrainingResult:
     metrics: dict[str, Any]
     timings: dict[str, float]
     peak_memory_mb: float
+    refused: str = ""  # why a --promote was refused by the guard
 
 
 def _dataset_record(fmt: str, path: Path, frame: pd.DataFrame) -> dict[str, Any]:
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     digest = sha256_file(files[0]) if len(files) == 1 else ",".join(sha256_file(f)[:16] for f in files)
-    return {"path": str(path), "format": fmt, "rows": len(frame), "sha256": digest}
+    labels = {str(k): int(v) for k, v in sorted(frame["label"].value_counts().items())}
+    return {"path": str(path), "format": fmt, "rows": len(frame), "labels": labels, "sha256": digest}
 
 
 def new_version_id(now: datetime) -> str:
@@ -76,10 +81,13 @@ def train(
     progress: Progress | None = None,
     spam_params: dict[str, Any] | None = None,
     off_topic_params: dict[str, Any] | None = None,
+    force: bool = False,
+    rule: PromotionRule | None = None,
 ) -> TrainingResult:
     """Train a new version from ``datasets`` (specs as for ``load_dataset``) into ``models_dir``.
 
-    It becomes current when no version is current yet, or when ``promote`` is true.
+    It becomes current when no version is current yet, or when ``promote`` is true and it is not
+    worse than the current version on this run's test split by ``rule`` (or ``force``).
     """
     if not datasets:
         raise DatasetError("no datasets to train on")
@@ -147,8 +155,32 @@ def train(
     registry = Registry(models_dir)
     with stage("save"):
         saved = registry.save(version_id, bundle, metadata)
-        write_report(saved.path, saved.metadata, test, probabilities)
-        promoted = promote or not registry.has_current()
-        if promoted:
-            registry.set_current(saved.version)
-    return TrainingResult(saved, promoted, metrics, timings, peak_memory_mb())
+        write_report(saved.path, saved.metadata, test, probabilities, bundle)
+    promoted, refused = False, ""
+    if not registry.has_current() or promote:
+        with stage("promote"):
+            try:
+                promoted = _promote(registry, saved.version, bundle, test, ", ".join(datasets), rule, force)
+            except PromotionRefused as exc:
+                refused = str(exc)
+    return TrainingResult(saved, promoted, metrics, timings, peak_memory_mb(), refused)
+
+
+def _promote(
+    registry: Registry, version: str, bundle: ModelBundle, test: pd.DataFrame, name: str,
+    rule: PromotionRule | None, force: bool,
+) -> bool:  # fmt: skip
+    """Promote through the guard, judged on this run's test split against the current version."""
+    comparison = None
+    if registry.has_current():
+        try:
+            champion, checked = registry.load()
+        except ModelIntegrityError as exc:
+            if not force:
+                message = f"the current version cannot be loaded to compare with ({exc}); use --force"
+                raise PromotionRefused(message) from exc
+        else:
+            pair = {"champion": measure(champion, test), "challenger": measure(bundle, test)}
+            comparison = Comparison(checked.version, version, {f"{name} (test split)": pair})
+    promote_version(registry, version, comparison, rule or PromotionRule(), current_user(), force)
+    return True
