@@ -8,7 +8,7 @@
    distinct by a suffix (synthetic repetition: the words are the seed corpus's, so the quality
    figures of such runs mean nothing), one full `train()` per size in a fresh process.
 
-    python bench/learning_curve.py [--shared ../shared/data] [--part labels|size|all]
+    python bench/learning_curve.py [--shared ../shared/data] [--part labels|size|all] [--repeats 1 2 4 8]
 """
 
 from __future__ import annotations
@@ -91,9 +91,9 @@ def one_size(repeats: int) -> dict[str, Any]:
         }  # fmt: skip
 
 
-def size_curve() -> list[dict[str, Any]]:
+def size_curve(repeats_list: tuple[int, ...] = REPEATS) -> list[dict[str, Any]]:
     results = []
-    for repeats in REPEATS:
+    for repeats in repeats_list:
         out = subprocess.run(
             [sys.executable, __file__, "--one-size", str(repeats)], capture_output=True, text=True, check=True
         )
@@ -108,6 +108,10 @@ def main() -> None:
     parser.add_argument("--part", choices=["labels", "size", "all"], default="all")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "learning_curve.json")
     parser.add_argument("--one-size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--repeats", type=int, nargs="+", default=list(REPEATS),
+        help="copies of data/ per size run (4: ~10k comments, 41: ~100k, 414: ~1M)",
+    )  # fmt: skip
     args = parser.parse_args()
     if args.one_size:
         print(json.dumps(one_size(args.one_size)))
@@ -116,7 +120,7 @@ def main() -> None:
     if args.part in ("labels", "all"):
         report["labels"] = label_curve(args.shared)
     if args.part in ("size", "all"):
-        report["size"] = size_curve()
+        report["size"] = size_curve(tuple(args.repeats))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"written {args.out}")
