@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -158,7 +161,17 @@ def serve(
     except (ValueError, ModerationError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    uvicorn.run(
-        "moderation.api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-        workers=workers or settings.workers, log_level="info",
-    )  # fmt: skip
+    processes = workers or settings.workers
+    metrics_dir = None
+    if processes > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker writes its metrics here, so any worker's /metrics answers for all of them.
+        metrics_dir = tempfile.mkdtemp(prefix="moderation-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "moderation.api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
+            workers=processes, log_level="info",
+        )  # fmt: skip
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)

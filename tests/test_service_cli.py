@@ -65,7 +65,9 @@ def test_sites_tokens_and_serve_end_to_end(tmp_path, models_dir):
         assert updated.returncode == 0, updated.stderr
         port = free_port()
         log = (tmp_path / "serve.log").open("w")
-        server = subprocess.Popen([MODERATION, "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
+        server = subprocess.Popen(
+            [MODERATION, "serve", "--port", str(port), "--workers", "2"], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
         try:
             _platform_flow(f"http://127.0.0.1:{port}", server, site["secret"], token, platform, tmp_path)
         finally:
@@ -104,3 +106,20 @@ def _platform_flow(
     verify(callback_headers["X-Moderation-Signature"], callback_body, [secret], tolerance_s=300)
     assert json.loads(callback_body)["comment_id"] == "c-1" and json.loads(callback_body)["label"] == "spam"
     assert httpx.get(f"{base}/docs").status_code == 200
+    _metrics_count_every_worker(base, secret)
+
+
+def _metrics_count_every_worker(base: str, secret: str) -> None:
+    """Two workers share the load; any worker's /metrics counts the decisions of both."""
+    for n in range(2, 10):
+        body = json.dumps({"site": "anamma", "comment_id": f"c-{n}", "content": f"Tack för inlägget, nummer {n}!",
+                           "post": {"title": "Sociala medier"}}).encode()  # fmt: skip
+        headers = {"Content-Type": "application/json", "X-Moderation-Signature": sign(secret, int(time.time()), body)}
+        assert httpx.post(f"{base}/v1/comments", content=body, headers=headers).status_code == 200
+    for _ in range(6):  # new connections: the scrapes land on either worker
+        text = httpx.get(f"{base}/metrics", headers={"Connection": "close"}).text
+        decided = sum(
+            float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith("moderation_decisions_total{")
+        )
+        assert decided == 9, text
+        assert "moderation_model_info{" in text

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if settings.callback_interval_s > 0:
             courier.stop()
+        metrics.process_ended()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -1,16 +1,26 @@
 """Prometheus metrics (``/metrics``) and the bound on scoring work in flight.
 
-Counters are per process; with several workers, scrape each or run prometheus-client's
-multiprocess mode (see the README).
+With several worker processes (``moderation serve --workers N``) every process writes its samples
+to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus-client's multiprocess mode, which ``serve``
+turns on), and whichever worker answers a scrape reports the sum over all of them.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 from moderation.api import examples
 from moderation.api.errors import error_response
@@ -22,8 +32,10 @@ LATENCY = Histogram(
 )  # fmt: skip
 DECISIONS = Counter("moderation_decisions_total", "Webhook decisions by action answered", ["action"])
 SHED = Counter("moderation_shed_total", "Webhook requests refused because too much work was in flight")
-MODEL = Gauge("moderation_model_info", "The model version serving (value 1)", ["version"])
-IN_FLIGHT = Gauge("moderation_webhooks_in_flight", "Webhook requests being scored now")
+MODEL = Gauge("moderation_model_info", "The model version serving (value 1)", ["version"], multiprocess_mode="liveall")
+IN_FLIGHT = Gauge("moderation_webhooks_in_flight", "Webhook requests being scored now", multiprocess_mode="livesum")
+MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+_serving: list[str] = []  # the version this process last reported
 
 router = APIRouter(tags=["health"])
 BOUNDED = ("/v1/comments", "/1.1/comment-check")  # the routes that score
@@ -37,10 +49,24 @@ BOUNDED = ("/v1/comments", "/1.1/comment-check")  # the routes that score
 )
 def metrics(request: Request) -> Response:
     """Requests and latency by route, decisions by action, webhooks in flight and shed, and the
-    model version serving, in Prometheus' text format; counters are per process."""
-    MODEL.clear()
-    MODEL.labels(request.app.state.models.scorer().version).set(1)
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    model version serving, in Prometheus' text format; summed over every worker process."""
+    version = request.app.state.models.scorer().version
+    if _serving and _serving[0] != version:
+        MODEL.labels(_serving.pop()).set(0)  # swapped: the old version no longer serves here
+    if not _serving:
+        _serving.append(version)
+    MODEL.labels(version).set(1)
+    if not os.environ.get(MULTIPROCESS_DIR):
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+
+def process_ended() -> None:
+    """Forget this process's live gauges (in flight, model version) when it stops."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        multiprocess.mark_process_dead(os.getpid())
 
 
 def install(app: FastAPI, max_in_flight: int) -> None:
