@@ -7,7 +7,10 @@ and fall back to the step's own ``transform`` for any other; tests compare them 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from itertools import chain, pairwise
 from typing import Any
 
 import numpy as np
@@ -23,36 +26,81 @@ from moderation.table import Table
 Transform = Callable[[Any], Any]
 
 
+WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
+
+
+def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int | None]]:
+    """A function giving the vocabulary index of each term ``vectorizer``'s analyzer finds in a
+    document (``None`` for terms out of the vocabulary), in the analyzer's order.
+
+    Character n-grams inside word boundaries depend on the word alone, so they are looked up once
+    per distinct word (words repeat across comments); word unigrams and bigrams are looked up
+    directly. Any other analyzer goes through ``build_analyzer``.
+    """
+    vocabulary = vectorizer.vocabulary_
+    lookup = vocabulary.get
+    min_n, max_n = vectorizer.ngram_range
+    if vectorizer.analyzer == "char_wb" and 1 <= min_n <= max_n:
+        preprocess = vectorizer.build_preprocessor()
+
+        @lru_cache(maxsize=WORD_CACHE_SIZE)
+        def word(token: str) -> tuple[int, ...]:
+            padded = f" {token} "
+            grams = []
+            for n in range(min_n, max_n + 1):  # as scikit-learn's _char_wb_ngrams
+                grams.extend(padded[a : a + n] for a in range(max(1, len(padded) - n + 1)))
+                if len(padded) <= n:  # a short word counts once
+                    break
+            return tuple(i for i in map(lookup, grams) if i is not None)
+
+        def char_wb(document: str) -> Iterable[int]:
+            # str.split() splits at the white space scikit-learn's \s\s+ folds first: same words
+            return chain.from_iterable(map(word, preprocess(vectorizer.decode(document)).split()))
+
+        return char_wb
+    if vectorizer.analyzer == "word" and vectorizer.get_stop_words() is None and (min_n, max_n) in ((1, 1), (1, 2)):
+        preprocess = vectorizer.build_preprocessor()
+        tokenize = vectorizer.build_tokenizer()
+
+        def words(document: str) -> Iterable[int | None]:
+            tokens = tokenize(preprocess(vectorizer.decode(document)))
+            unigrams = map(lookup, tokens)
+            if max_n == 1:
+                return unigrams
+            return chain(unigrams, map(lookup, map(" ".join, pairwise(tokens))))
+
+        return words
+    analyze = vectorizer.build_analyzer()
+    return lambda document: map(lookup, analyze(document))
+
+
 def compile_tfidf(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], sparse.csr_matrix]:
     """``vectorizer.transform`` for a fitted, l2-normed TfidfVectorizer."""
     if vectorizer.norm != "l2" or vectorizer.binary or not vectorizer.use_idf:
         return vectorizer.transform
-    analyze = vectorizer.build_analyzer()
-    vocabulary = vectorizer.vocabulary_
+    term_indices = _term_indices(vectorizer)
     idf = vectorizer.idf_
     sublinear = vectorizer.sublinear_tf
 
     def transform(documents: Sequence[str]) -> sparse.csr_matrix:
+        columns: list[int] = []
+        counts: list[int] = []
         indptr = [0]
-        indices: list[np.ndarray] = []
-        values: list[np.ndarray] = []
         for document in documents:
-            counts: dict[int, int] = {}
-            for term in analyze(document):
-                index = vocabulary.get(term)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-            tf = np.fromiter((counts[c] for c in columns.tolist()), dtype=np.float64, count=len(counts))
-            weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[columns]
-            norm = np.sqrt(weights @ weights)
-            indices.append(columns)
-            values.append(weights / norm if norm > 0 else weights)
-            indptr.append(indptr[-1] + len(columns))
-        shape = (len(indptr) - 1, len(idf))
-        if not indices:
-            return sparse.csr_matrix(shape)
-        return sparse.csr_matrix((np.concatenate(values), np.concatenate(indices), np.asarray(indptr)), shape=shape)
+            found = Counter(term_indices(document))
+            found.pop(None, None)  # type: ignore[call-overload]
+            ordered = sorted(found)
+            columns += ordered
+            counts += map(found.__getitem__, ordered)
+            indptr.append(len(columns))
+        shape = (len(documents), len(idf))
+        cols = np.asarray(columns, dtype=np.int32)
+        tf = np.asarray(counts, dtype=np.float64)
+        weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[cols]
+        rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
+        norms = np.sqrt(np.bincount(rows, weights * weights, minlength=shape[0]))
+        weights /= np.where(norms > 0, norms, 1.0)[rows]
+        return sparse.csr_matrix((weights, cols, np.asarray(indptr, dtype=np.int32)), shape=shape)
 
     return transform
 
