@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, pairwise
+from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int |
     """
     vocabulary = vectorizer.vocabulary_
     lookup = vocabulary.get
+    known = partial(is_not, None)
     min_n, max_n = vectorizer.ngram_range
     if vectorizer.analyzer == "char_wb" and 1 <= min_n <= max_n:
         preprocess = vectorizer.build_preprocessor()
@@ -46,12 +48,12 @@ def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int |
         @lru_cache(maxsize=WORD_CACHE_SIZE)
         def word(token: str) -> tuple[int, ...]:
             padded = f" {token} "
-            grams = []
-            for n in range(min_n, max_n + 1):  # as scikit-learn's _char_wb_ngrams
-                grams.extend(padded[a : a + n] for a in range(max(1, len(padded) - n + 1)))
-                if len(padded) <= n:  # a short word counts once
-                    break
-            return tuple(i for i in map(lookup, grams) if i is not None)
+            width = len(padded)
+            # as scikit-learn's _char_wb_ngrams: a word shorter than n counts once, whole
+            grams = [padded[a : a + n] for n in range(min_n, min(max_n, width) + 1) for a in range(width - n + 1)]
+            if width < min_n:
+                grams.append(padded)
+            return tuple(filter(known, map(lookup, grams)))
 
         def char_wb(document: str) -> Iterable[int]:
             # str.split() splits at the white space scikit-learn's \s\s+ folds first: same words
