@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
+from operator import is_not
 from random import Random
 
 import numpy as np
@@ -30,7 +31,8 @@ NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 SPACE_RUNS = re.compile(" {2,}")
 WORD_CACHE_SIZE = 1 << 15
 CHECK_EVERY = 5
-FIRST_DRAWS = 64  # most texts converge within these; the rest draw up to the limit
+FIRST_DRAWS = 64
+KNOWN = partial(is_not, None)  # most texts converge within these; the rest draw up to the limit
 
 
 class _Normalized(dict[int, str]):
@@ -105,7 +107,7 @@ class NgramDetector:
         ]
         if space_after:  # the buffer becomes the last two characters and the space
             grams += (padded[-1] + " ", padded[-2:] + " ")
-        return tuple(row for row in map(self._row.get, grams) if row is not None)
+        return tuple(filter(KNOWN, map(self._row.get, grams)))
 
     def _picks(self, count: int, start: int, end: int) -> list[int]:
         """Draws ``start:end`` of ``Random(seed).choice`` over ``count`` n-grams, after the gauss."""
