@@ -109,14 +109,13 @@ def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: Co
     )  # fmt: skip
     try:
         row, _ = receive(session, scorer, site, incoming)
-        answer = decision_out(row)  # before the commit expires the row, which would read it again
         session.commit()
     except IntegrityError:  # the same comment arrived twice at once: the other request stored it
         session.rollback()
         row = find(session, site.id, payload.comment_id)
         if row is None:
             raise
-        answer = decision_out(row)
+    answer = decision_out(row)
     DECISIONS.labels(answer.action.value).inc()
     return answer
 
