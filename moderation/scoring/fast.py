@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -152,6 +153,11 @@ def compile_probability(classifier: CalibratedClassifierCV) -> Callable[[list[An
     coef = inner.estimator.coef_.ravel()
     intercept = float(inner.estimator.intercept_[0])
     calibrator = inner.calibrators[0]
+    slope, offset = getattr(calibrator, "a_", None), getattr(calibrator, "b_", None)
+    if slope is None or offset is None:  # not the sigmoid
+        calibrate: Callable[[np.ndarray], np.ndarray] = calibrator.predict
+    else:  # _SigmoidCalibration.predict without its input check
+        calibrate = lambda decision: expit(-(slope * decision + offset))  # noqa: E731
 
     def probability(blocks: list[Any]) -> np.ndarray:
         decision = np.full(blocks[0].shape[0], intercept)
@@ -160,6 +166,6 @@ def compile_probability(classifier: CalibratedClassifierCV) -> Callable[[list[An
             width = block.shape[1]
             decision += np.asarray(block @ coef[start : start + width]).ravel()
             start += width
-        return np.asarray(calibrator.predict(decision))
+        return np.asarray(calibrate(decision))
 
     return probability
