@@ -11,6 +11,7 @@ in BENCHMARKS.md.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +34,7 @@ SCRIPT_LANGUAGES = {
     "ARMENIAN": "hy", "TAMIL": "ta", "CJK": "zh",
 }  # fmt: skip
 MAX_CHARS = 300
+ASCII_LETTER = re.compile("[A-Za-z]")  # str.isalpha() on ASCII text
 TRIALS = 1
 SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
 UNKNOWN = "und"
@@ -123,10 +125,11 @@ def _script_language(text: str) -> str | None:
 def detect_language(text: str) -> LanguageGuess:
     """Guess the language of ``text`` (ISO 639-1, or ``und``), deterministically."""
     sample = text[:MAX_CHARS]
-    letters = sum(ch.isalpha() for ch in sample)
+    ascii_only = sample.isascii()
+    letters = len(ASCII_LETTER.findall(sample)) if ascii_only else sum(ch.isalpha() for ch in sample)
     if letters == 0:
         return LanguageGuess(UNKNOWN, 0.0, False)
-    by_script = _script_language(sample)
+    by_script = None if ascii_only else _script_language(sample)
     if by_script:
         return LanguageGuess(by_script, 1.0, letters >= SHORT_TEXT // 3)
     ranked = _detector().probabilities(sample)
