@@ -7,7 +7,6 @@ and fall back to the step's own ``transform`` for any other; tests compare them 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
 from itertools import chain, pairwise
@@ -31,9 +30,9 @@ Transform = Callable[[Any], Any]
 WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
 
 
-def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int | None]]:
+def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int]]:
     """A function giving the vocabulary index of each term ``vectorizer``'s analyzer finds in a
-    document (``None`` for terms out of the vocabulary), in the analyzer's order.
+    document (terms out of the vocabulary left out).
 
     Character n-grams inside word boundaries depend on the word alone, so they are looked up once
     per distinct word (words repeat across comments); word unigrams and bigrams are looked up
@@ -65,16 +64,14 @@ def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int |
         preprocess = vectorizer.build_preprocessor()
         tokenize = vectorizer.build_tokenizer()
 
-        def words(document: str) -> Iterable[int | None]:
+        def words(document: str) -> Iterable[int]:
             tokens = tokenize(preprocess(vectorizer.decode(document)))
-            unigrams = map(lookup, tokens)
-            if max_n == 1:
-                return unigrams
-            return chain(unigrams, map(lookup, map(" ".join, pairwise(tokens))))
+            terms: Iterable[str] = tokens if max_n == 1 else chain(tokens, map(" ".join, pairwise(tokens)))
+            return filter(known, map(lookup, terms))
 
         return words
     analyze = vectorizer.build_analyzer()
-    return lambda document: map(lookup, analyze(document))
+    return lambda document: filter(known, map(lookup, analyze(document)))
 
 
 def compile_tfidf(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], sparse.csr_matrix]:
@@ -86,24 +83,24 @@ def compile_tfidf(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], spar
     sublinear = vectorizer.sublinear_tf
 
     def transform(documents: Sequence[str]) -> sparse.csr_matrix:
-        columns: list[int] = []
-        counts: list[int] = []
-        indptr = [0]
+        terms: list[int] = []
+        ends: list[int] = []
         for document in documents:
-            found = Counter(term_indices(document))
-            found.pop(None, None)  # type: ignore[call-overload]
-            ordered = sorted(found)
-            columns += ordered
-            counts += map(found.__getitem__, ordered)
-            indptr.append(len(columns))
-        shape = (len(documents), len(idf))
-        cols = np.asarray(columns, dtype=np.int32)
-        tf = np.asarray(counts, dtype=np.float64)
-        weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[cols]
-        rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
-        norms = np.sqrt(np.bincount(rows, weights * weights, minlength=shape[0]))
+            terms += term_indices(document)
+            ends.append(len(terms))
+        n_rows, width = len(documents), len(idf)
+        # one sort for the whole batch: (row, column) keys, counted, in CSR order
+        rows_of_terms = np.repeat(
+            np.arange(n_rows, dtype=np.int64), np.diff(np.asarray(ends, dtype=np.int64), prepend=0)
+        )
+        keys, tf = np.unique(rows_of_terms * width + np.asarray(terms, dtype=np.int64), return_counts=True)
+        rows, columns = np.divmod(keys, width)
+        weights = (np.log(tf) + 1.0 if sublinear else tf.astype(np.float64)) * idf[columns]
+        norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n_rows))
         weights /= np.where(norms > 0, norms, 1.0)[rows]
-        return sparse.csr_matrix((weights, cols, np.asarray(indptr, dtype=np.int32)), shape=shape)
+        indptr = np.zeros(n_rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        return sparse.csr_matrix((weights, columns.astype(np.int32), indptr), shape=(n_rows, width))
 
     return transform
 
