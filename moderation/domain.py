@@ -87,6 +87,7 @@ class Scores:
     spans: tuple[Span, ...] = ()
     model_version: str = ""
     language_reliable: bool = True
+    clean_text: str = ""  # the normalised text the models read; the policy reads it too
 
     @property
     def reasons(self) -> tuple[Reason, ...]:

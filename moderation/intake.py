@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from moderation.domain import Action, Comment, Post, Reason, Scores, Site
+from moderation.domain import Action, Comment, Post, Reason, Scores, Site, Span
 from moderation.policy import SitePolicy, Verdict, decide
 from moderation.scoring.scorer import Scorer
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
@@ -43,6 +45,14 @@ class Incoming:
     created_at: datetime | None = None
     parent_id: str | None = None
     edited: bool = False
+
+
+# Incoming's fields stored as they are (dataclasses.asdict would deep-copy each one, per request)
+INCOMING_COLUMNS = tuple(f.name for f in dataclasses.fields(Incoming) if f.name != "edited")
+
+
+def _plain(value: Reason | Span) -> dict[str, Any]:
+    return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
 
 
 def find(session: Session, site_id: str, platform_id: str) -> CommentRow | None:
@@ -99,9 +109,9 @@ def receive(
     session.rollback()
     scores, verdict, answered = judge(score or scorer.score, policy, context, shadow, incoming)
     fields = {
-        **{k: v for k, v in asdict(incoming).items() if k != "edited"},
+        **{name: getattr(incoming, name) for name in INCOMING_COLUMNS},
         "language": scores.language, "spam": scores.spam, "off_topic": scores.off_topic,
-        "reasons": [asdict(r) for r in scores.reasons], "spans": [asdict(s) for s in scores.spans],
+        "reasons": [_plain(r) for r in scores.reasons], "spans": [_plain(s) for s in scores.spans],
         "action": verdict.action.value, "answered_action": answered.value, "note": verdict.note,
         "causes": " ".join(dict.fromkeys(c.code for c in verdict.causes)),
         "status": STATUS_OF[verdict.action], "label": None, "model_version": scores.model_version,

@@ -46,7 +46,7 @@ def _words(text: str) -> set[str]:
 def decide(content: str, scores: Scores, site: SitePolicy, language_reliable: bool = True) -> Verdict:
     """Apply the site's rules and thresholds to a scored comment."""
     rules = site.rules or {}
-    clean = normalize(content).text
+    clean = scores.clean_text or normalize(content).text  # the scorer's, when it gave it
     words = _words(clean)
     links = find_links(clean)
     domains = sorted({link.domain for link in links})

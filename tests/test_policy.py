@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from moderation.domain import Action, Scores
 from moderation.policy import SitePolicy, decide
+from moderation.text.normalize import normalize
 
 SWEDISH = SitePolicy(languages=("sv",), note_language="sv")
 
@@ -57,3 +60,11 @@ def test_one_link_is_not_written_in_the_plural():
     assert "en länk till a.example" in held.note and "1 länkar" not in held.note
     english = decide("See http://a.example", scores(spam=0.7, language="en"), SitePolicy(languages=("en",)))
     assert "a link to a.example" in english.note
+
+
+def test_the_scorers_clean_text_gives_the_verdict_normalising_would():
+    content = "Köp billigt på <b>p1lls.example</b> och pills.example NU"
+    site = SitePolicy(rules={"blocked_words": ["pills"], "link_limit": 1})
+    plain = scores(spam=0.6)
+    given = replace(plain, clean_text=normalize(content).text)
+    assert decide(content, given, site) == decide(content, plain, site)

@@ -119,7 +119,9 @@ def _metrics_count_every_worker(base: str, secret: str) -> None:
     for _ in range(6):  # new connections: the scrapes land on either worker
         text = httpx.get(f"{base}/metrics", headers={"Connection": "close"}).text
         decided = sum(
-            float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith("moderation_decisions_total{")
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("moderation_decisions_total{")
         )
         assert decided == 9, text
         assert "moderation_model_info{" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -84,7 +84,7 @@ async def receive_comment(
     scorer: ScorerDep,
     settings: SettingsDep,
     x_moderation_signature: Annotated[str | None, Header()] = None,
-) -> DecisionOut:
+) -> Response:
     """Sign the raw body: ``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
     "<t>.<body>" with the site's secret>``. The same ``site`` + ``comment_id`` again returns the
     stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
@@ -96,7 +96,9 @@ async def receive_comment(
     if not payload.content.strip():
         raise InvalidComment("content is empty")
     # Scoring and storing are blocking work: off the event loop, so other requests keep flowing.
-    return await run_in_threadpool(_store_decision, session, scorer, site, payload)
+    answer = await run_in_threadpool(_store_decision, session, scorer, site, payload)
+    # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: CommentIn) -> DecisionOut:

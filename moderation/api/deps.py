@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -12,19 +12,24 @@ from moderation.config import Settings
 from moderation.scoring.scorer import Scorer
 from moderation.sites import Principal, authenticate
 
+# Dependencies that only read app state are coroutines: FastAPI runs a plain function in the
+# thread pool, a hop that costs more than what it calls.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for one request. Routes that write call ``commit()`` before they answer; anything
-    uncommitted is rolled back when the request ends."""
+    uncommitted is rolled back when the request ends. (Opening a session does not connect; the
+    routes' database work runs in the thread pool or, for short lookups, inline.)"""
     with request.app.state.sessions() as session:
         yield session
 
 
 def get_scorer(request: Request) -> Scorer:
+    # In the thread pool: now and then this loads a new model version, which takes seconds.
     return request.app.state.models.scorer()
 
 

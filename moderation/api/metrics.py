@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import (
@@ -21,6 +20,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from moderation.api import examples
 from moderation.api.errors import error_response
@@ -69,32 +69,54 @@ def process_ended() -> None:
         multiprocess.mark_process_dead(os.getpid())
 
 
-def install(app: FastAPI, max_in_flight: int) -> None:
-    """Count and time every request; answer webhook requests past ``max_in_flight`` at once with
-    503 and Retry-After at once, instead of queueing them until latency explodes."""
-    in_flight = 0
+class RequestMetrics:
+    """Pure ASGI middleware: count and time every request; answer webhook requests past
+    ``max_in_flight`` at once with 503 and Retry-After, instead of queueing them until latency
+    explodes. (Starlette's BaseHTTPMiddleware would run each request in a task group with memory
+    streams, which costs more than this whole class.)"""
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        nonlocal in_flight
-        bounded = request.method == "POST" and request.url.path in BOUNDED
-        if bounded and in_flight >= max_in_flight:
+    def __init__(self, app: ASGIApp, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        bounded = method == "POST" and scope["path"] in BOUNDED
+        if bounded and self.in_flight >= self.max_in_flight:
             SHED.inc()
-            return error_response(
-                503, "overloaded", f"more than {max_in_flight} comments are being scored; retry shortly",
+            shed = error_response(
+                503, "overloaded", f"more than {self.max_in_flight} comments are being scored; retry shortly",
                 {"Retry-After": "1"},
             )  # fmt: skip
+            await shed(scope, receive, send)
+            return
         started = time.perf_counter()
+        status = 500
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         if bounded:
-            in_flight += 1
-            IN_FLIGHT.set(in_flight)
+            self.in_flight += 1
+            IN_FLIGHT.set(self.in_flight)
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, send_noting_status)
         finally:
             if bounded:
-                in_flight -= 1
-                IN_FLIGHT.set(in_flight)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        REQUESTS.labels(route, request.method, str(response.status_code)).inc()
+                self.in_flight -= 1
+                IN_FLIGHT.set(self.in_flight)
+        route = getattr(scope.get("route"), "path", "unmatched")
+        REQUESTS.labels(route, method, str(status)).inc()
         LATENCY.labels(route).observe(time.perf_counter() - started)
-        return response
+
+
+def install(app: FastAPI, max_in_flight: int) -> None:
+    """Add ``RequestMetrics`` to the app."""
+    app.add_middleware(RequestMetrics, max_in_flight=max_in_flight)

@@ -7,11 +7,15 @@ and fall back to the step's own ``transform`` for any other; tests compare them 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache, partial
+from itertools import chain, pairwise
+from operator import is_not
 from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -23,36 +27,80 @@ from moderation.table import Table
 Transform = Callable[[Any], Any]
 
 
+WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
+
+
+def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int]]:
+    """A function giving the vocabulary index of each term ``vectorizer``'s analyzer finds in a
+    document (terms out of the vocabulary left out).
+
+    Character n-grams inside word boundaries depend on the word alone, so they are looked up once
+    per distinct word (words repeat across comments); word unigrams and bigrams are looked up
+    directly. Any other analyzer goes through ``build_analyzer``.
+    """
+    vocabulary = vectorizer.vocabulary_
+    lookup = vocabulary.get
+    known = partial(is_not, None)
+    min_n, max_n = vectorizer.ngram_range
+    if vectorizer.analyzer == "char_wb" and 1 <= min_n <= max_n:
+        preprocess = vectorizer.build_preprocessor()
+
+        @lru_cache(maxsize=WORD_CACHE_SIZE)
+        def word(token: str) -> tuple[int, ...]:
+            padded = f" {token} "
+            width = len(padded)
+            # as scikit-learn's _char_wb_ngrams: a word shorter than n counts once, whole
+            grams = [padded[a : a + n] for n in range(min_n, min(max_n, width) + 1) for a in range(width - n + 1)]
+            if width < min_n:
+                grams.append(padded)
+            return tuple(filter(known, map(lookup, grams)))
+
+        def char_wb(document: str) -> Iterable[int]:
+            # str.split() splits at the white space scikit-learn's \s\s+ folds first: same words
+            return chain.from_iterable(map(word, preprocess(vectorizer.decode(document)).split()))
+
+        return char_wb
+    if vectorizer.analyzer == "word" and vectorizer.get_stop_words() is None and (min_n, max_n) in ((1, 1), (1, 2)):
+        preprocess = vectorizer.build_preprocessor()
+        tokenize = vectorizer.build_tokenizer()
+
+        def words(document: str) -> Iterable[int]:
+            tokens = tokenize(preprocess(vectorizer.decode(document)))
+            terms: Iterable[str] = tokens if max_n == 1 else chain(tokens, map(" ".join, pairwise(tokens)))
+            return filter(known, map(lookup, terms))
+
+        return words
+    analyze = vectorizer.build_analyzer()
+    return lambda document: filter(known, map(lookup, analyze(document)))
+
+
 def compile_tfidf(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], sparse.csr_matrix]:
     """``vectorizer.transform`` for a fitted, l2-normed TfidfVectorizer."""
     if vectorizer.norm != "l2" or vectorizer.binary or not vectorizer.use_idf:
         return vectorizer.transform
-    analyze = vectorizer.build_analyzer()
-    vocabulary = vectorizer.vocabulary_
+    term_indices = _term_indices(vectorizer)
     idf = vectorizer.idf_
     sublinear = vectorizer.sublinear_tf
 
     def transform(documents: Sequence[str]) -> sparse.csr_matrix:
-        indptr = [0]
-        indices: list[np.ndarray] = []
-        values: list[np.ndarray] = []
+        terms: list[int] = []
+        ends: list[int] = []
         for document in documents:
-            counts: dict[int, int] = {}
-            for term in analyze(document):
-                index = vocabulary.get(term)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-            tf = np.fromiter((counts[c] for c in columns.tolist()), dtype=np.float64, count=len(counts))
-            weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[columns]
-            norm = np.sqrt(weights @ weights)
-            indices.append(columns)
-            values.append(weights / norm if norm > 0 else weights)
-            indptr.append(indptr[-1] + len(columns))
-        shape = (len(indptr) - 1, len(idf))
-        if not indices:
-            return sparse.csr_matrix(shape)
-        return sparse.csr_matrix((np.concatenate(values), np.concatenate(indices), np.asarray(indptr)), shape=shape)
+            terms += term_indices(document)
+            ends.append(len(terms))
+        n_rows, width = len(documents), len(idf)
+        # one sort for the whole batch: (row, column) keys, counted, in CSR order
+        rows_of_terms = np.repeat(
+            np.arange(n_rows, dtype=np.int64), np.diff(np.asarray(ends, dtype=np.int64), prepend=0)
+        )
+        keys, tf = np.unique(rows_of_terms * width + np.asarray(terms, dtype=np.int64), return_counts=True)
+        rows, columns = np.divmod(keys, width)
+        weights = (np.log(tf) + 1.0 if sublinear else tf.astype(np.float64)) * idf[columns]
+        norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n_rows))
+        weights /= np.where(norms > 0, norms, 1.0)[rows]
+        indptr = np.zeros(n_rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        return sparse.csr_matrix((weights, columns.astype(np.int32), indptr), shape=(n_rows, width))
 
     return transform
 
@@ -102,6 +150,11 @@ def compile_probability(classifier: CalibratedClassifierCV) -> Callable[[list[An
     coef = inner.estimator.coef_.ravel()
     intercept = float(inner.estimator.intercept_[0])
     calibrator = inner.calibrators[0]
+    slope, offset = getattr(calibrator, "a_", None), getattr(calibrator, "b_", None)
+    if slope is None or offset is None:  # not the sigmoid
+        calibrate: Callable[[np.ndarray], np.ndarray] = calibrator.predict
+    else:  # _SigmoidCalibration.predict without its input check
+        calibrate = lambda decision: expit(-(slope * decision + offset))  # noqa: E731
 
     def probability(blocks: list[Any]) -> np.ndarray:
         decision = np.full(blocks[0].shape[0], intercept)
@@ -110,6 +163,6 @@ def compile_probability(classifier: CalibratedClassifierCV) -> Callable[[list[An
             width = block.shape[1]
             decision += np.asarray(block @ coef[start : start + width]).ravel()
             start += width
-        return np.asarray(calibrator.predict(decision))
+        return np.asarray(calibrate(decision))
 
     return probability

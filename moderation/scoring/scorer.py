@@ -86,6 +86,7 @@ class Scorer:
                     spans=spans,
                     model_version=self.version,
                     language_reliable=bool(table["language_reliable"][i]),
+                    clean_text=clean,
                 )
             )
         return results

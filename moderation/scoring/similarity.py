@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 import numpy as np
@@ -80,9 +82,8 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
             out = np.zeros(matrix.shape[0])
             for i, context in enumerate(contexts):
                 row = slice(matrix.indptr[i], matrix.indptr[i + 1])
-                weights = context[key]
-                pairs = zip(matrix.indices[row].tolist(), matrix.data[row].tolist(), strict=True)
-                out[i] = sum(w * weights.get(j, 0.0) for j, w in pairs)
+                found = map(context[key].get, matrix.indices[row].tolist(), repeat(0.0))
+                out[i] = sum(map(mul, matrix.data[row].tolist(), found))
             return out
 
         post_words = dots(words, "post_words")

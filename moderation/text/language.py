@@ -3,13 +3,15 @@
 langdetect at its defaults compares each sampled n-gram against 55 language profiles in seven random
 trials over the whole text. Comments need much less: scripts that only one language in our set
 writes are decided without sampling, the profiles are limited to the languages blogs and our data
-use, the text is cut to its first characters, and one trial is run with a fixed seed. The
-figures are in BENCHMARKS.md.
+use, the text is cut to its first characters, and one trial is run with a fixed seed, its draws
+computed with numpy (``moderation.text.detector``: langdetect's answers, faster). The figures are
+in BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,8 +19,9 @@ from pathlib import Path
 
 import langdetect
 from langdetect.detector_factory import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.lang_profile import LangProfile
+
+from moderation.text.detector import NgramDetector
 
 PROFILE_LANGUAGES = (
     "sv", "en", "de", "fr", "es", "nl", "da", "no", "fi", "it", "pt", "pl", "cs", "et", "hu",
@@ -31,6 +34,7 @@ SCRIPT_LANGUAGES = {
     "ARMENIAN": "hy", "TAMIL": "ta", "CJK": "zh",
 }  # fmt: skip
 MAX_CHARS = 300
+ASCII_LETTER = re.compile("[A-Za-z]")  # str.isalpha() on ASCII text
 TRIALS = 1
 SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
 UNKNOWN = "und"
@@ -67,22 +71,20 @@ class LanguageGuess:
 
 
 class _Detector:
-    """A langdetect factory holding only our profiles; one per process, built on first use."""
+    """langdetect's profiles of our languages, and its algorithm run on them (``NgramDetector``);
+    one per process, built on first use."""
 
     def __init__(self, seed: int) -> None:
-        self._factory = DetectorFactory()
-        self._factory.seed = seed
+        factory = DetectorFactory()
+        factory.seed = seed
         folder = Path(langdetect.__file__).parent / "profiles"
         for index, code in enumerate(PROFILE_LANGUAGES):
             profile = json.loads((folder / code).read_text(encoding="utf-8"))
-            self._factory.add_profile(LangProfile(**profile), index, len(PROFILE_LANGUAGES))
+            factory.add_profile(LangProfile(**profile), index, len(PROFILE_LANGUAGES))
+        self._ngrams = NgramDetector(factory)
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
-        detector = self._factory.create()
-        detector.n_trial = TRIALS
-        detector.append(text)
-        ranked = detector.get_probabilities()  # each detector seeds its own Random: deterministic
-        return [(p.lang, float(p.prob)) for p in ranked]
+        return self._ngrams.probabilities(text)
 
 
 _DETECTOR: _Detector | None = None
@@ -123,15 +125,15 @@ def _script_language(text: str) -> str | None:
 def detect_language(text: str) -> LanguageGuess:
     """Guess the language of ``text`` (ISO 639-1, or ``und``), deterministically."""
     sample = text[:MAX_CHARS]
-    letters = sum(ch.isalpha() for ch in sample)
+    ascii_only = sample.isascii()
+    letters = len(ASCII_LETTER.findall(sample)) if ascii_only else sum(ch.isalpha() for ch in sample)
     if letters == 0:
         return LanguageGuess(UNKNOWN, 0.0, False)
-    by_script = _script_language(sample)
+    by_script = None if ascii_only else _script_language(sample)
     if by_script:
         return LanguageGuess(by_script, 1.0, letters >= SHORT_TEXT // 3)
-    try:
-        ranked = _detector().probabilities(sample)
-    except LangDetectException:
+    ranked = _detector().probabilities(sample)
+    if not ranked:  # no n-gram of any profile
         return LanguageGuess(UNKNOWN, 0.0, False)
     language, confidence = ranked[0]
     return LanguageGuess(language, round(confidence, 4), letters >= SHORT_TEXT, tuple(ranked))

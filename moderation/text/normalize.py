@@ -56,9 +56,11 @@ BBCODE = re.compile(r"\[/?(?:url|link|b|i|u|img|color|size)(?:=([^\]\s]+))?\]", 
 MIXED_WORD = re.compile(r"\w*[^\W\d_]\w*", re.U)
 SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-_*·•]){3,}[^\W\d_](?![^\W\d_])")
 LEET_DIGIT = re.compile(r"(?<=[^\W\d_])[013457$](?=[^\W\d_])")
-TOKEN = re.compile(r"\S+")
+# Whole tokens (runs of non-space) holding a character leetspeak uses; other tokens never change.
+LEET_TOKEN = re.compile(r"(?<!\S)\S*[013457$]\S*")
 DEFANGED = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\s*\((?:dot|punkt)\)\s*|\s+\[dot\]\s+|hxxps?(?=://)", re.I)
-SPACES = re.compile(r"\s+")
+# White space runs other than a single space (those would be replaced by themselves).
+SPACES = re.compile(r"\s{2,}|[^\S ]")
 
 
 @dataclass(frozen=True)
@@ -182,17 +184,18 @@ def normalize(raw: str) -> NormalizedText:
     if not unicodedata.is_normalized("NFKC", m.text):
         # full-width or styled letters and digits are a trick; no-break spaces and ellipses are not
         m.map_chars(_nfkc, "unicode_compat", counts=str.isalnum)
-    m.sub(MIXED_WORD, _unmix, "lookalike_letters")
+    if not m.text.isascii():  # lookalikes are Cyrillic and Greek letters
+        m.sub(MIXED_WORD, _unmix, "lookalike_letters")
     m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
     m.sub(SPACED, lambda s: s.group(0)[::2], "spaced_letters")
-    m.sub(TOKEN, _unleet, "leetspeak")
+    m.sub(LEET_TOKEN, _unleet, "leetspeak")
     folded = m.text.casefold()
     if len(folded) == len(m.text):
         m.text = folded  # one to one: positions unchanged
     else:
         m.map_chars(str.casefold, "case")
         m.evasions.pop("case", None)
-    m.sub(SPACES, lambda s: " " if s.group(0) != " " else s.group(0), "space")
+    m.sub(SPACES, lambda s: " ", "space")
     m.evasions.pop("space", None)
     start = len(m.text) - len(m.text.lstrip())
     end = len(m.text.rstrip())

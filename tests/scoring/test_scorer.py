@@ -8,6 +8,7 @@ import pytest
 
 from moderation.domain import Comment, Post, Site
 from moderation.errors import InvalidComment
+from moderation.text.normalize import normalize
 
 # The post this project started from (Anamma, 2008), summarised.
 SEED_POST = Post(
@@ -151,3 +152,9 @@ def test_scores_name_the_model_version(scorer, trained):
 def test_rejects_empty_or_oversized_content(scorer, content):
     with pytest.raises(InvalidComment):
         scorer.score(Comment(content))
+
+
+def test_scores_carry_the_clean_text_the_models_read(scorer):
+    content = "Köp <b>b1ll1ga</b> piller på pills.example"
+    scores = scorer.score(Comment(content), SEED_POST, SEED_SITE)
+    assert scores.clean_text == normalize(content).text

@@ -1,3 +1,5 @@
+import time
+
 from moderation.text.normalize import normalize
 
 
@@ -57,3 +59,17 @@ def test_formatting_markup_and_escaped_punctuation_are_not_evasions():
     normalized = normalize("I&#39;m <b>sure</b><br />it&amp;s <a href='http://x.example'>fine</a>")
     assert normalized.text == "i'm sure it&s http://x.example fine"
     assert sum(normalized.evasions.values()) == 0
+
+
+def test_white_space_of_every_kind_folds_to_single_spaces_mapped_back():
+    result = normalize("ab\u00a0\u00a0cd\t\te\nf  g h")
+    assert result.text == "ab cd e f g h"
+    assert result.origin == (0, 1, 2, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15)
+    assert not result.evasions
+
+
+def test_long_tokens_without_spaces_normalise_in_linear_time():
+    started = time.perf_counter()
+    normalize("ab" * 32000)
+    normalize("a1" * 32000)
+    assert time.perf_counter() - started < 2.0
