@@ -207,6 +207,7 @@ def main() -> None:
     parser.add_argument("--rates", type=float, nargs="+", default=[100, 200, 300])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"])
     args = parser.parse_args()
     report: dict[str, Any] = {"workers": args.workers, "seconds": args.seconds}
     with tempfile.TemporaryDirectory() as tmp:
@@ -225,8 +226,12 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-        print("SQLite:", flush=True)
-        report["sqlite"] = run_service(f"sqlite:///{tmp}/bench.db", args)
+        if "sqlite" in args.databases:
+            print("SQLite:", flush=True)
+            report["sqlite"] = run_service(f"sqlite:///{tmp}/bench.db", args)
+    if "postgresql" not in args.databases:
+        write_report(report)
+        return
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES)
     with admin.begin() as connection:
@@ -237,6 +242,10 @@ def main() -> None:
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    write_report(report)
+
+
+def write_report(report: dict[str, Any]) -> None:
     out = ROOT / "bench" / "results" / "service.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
