@@ -104,8 +104,11 @@ def receive(
     if existing is not None and not incoming.edited:
         return existing, False
     existing_id = existing.id if existing is not None else None
-    policy, context, shadow = policy_of(site), Site(tuple(site.languages), site.topic), site.shadow_mode
-    # End the read-only transaction: no pooled connection is held while the comment is scored.
+    site_id, policy, shadow = site.id, policy_of(site), site.shadow_mode
+    context = Site(tuple(site.languages), site.topic)
+    # End the read-only transaction: no pooled connection is held while the comment is scored. This
+    # expires every loaded object: from here on, reading ``site`` would cost a SELECT (it did, on
+    # every webhook, before ``site_id`` was kept).
     session.rollback()
     scores, verdict, answered = judge(score or scorer.score, policy, context, shadow, incoming)
     fields = {
@@ -118,7 +121,7 @@ def receive(
     }  # fmt: skip
     row = session.get(CommentRow, existing_id) if existing_id is not None else None
     if row is None:
-        row = CommentRow(site_id=site.id, received_at=utcnow(), **fields)
+        row = CommentRow(site_id=site_id, received_at=utcnow(), **fields)
         session.add(row)
     else:
         for key, value in fields.items():
