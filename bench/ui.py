@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import httpx
 import uvicorn
 from common import ROOT
 from playwright.sync_api import sync_playwright
+from service import free_port
 
 from moderation.api.app import create_app
 from moderation.config import Settings
@@ -34,12 +34,6 @@ from moderation.store.database import transaction
 
 SECRET_KEY = "bench-ui-server-key-0123456789"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(database: Path, models_dir: Path, comments: list[dict[str, Any]]) -> tuple[str, str, Any]:

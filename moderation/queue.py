@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -148,36 +149,35 @@ def undo(session: Session, principal: Principal, comment_id: int) -> CommentRow:
     row = visible(principal, comment_id, session)
     if row.status != "decided":
         raise AlreadyDecided(f"comment {comment_id} is {row.status}: there is no decision to undo")
-    _transition(session, row, "decided", status=PRIOR_STATUS[row.action], label=None)
-    session.add(DecisionRow(comment_id=row.id, actor=principal.actor, action="undo", label=None))
-    session.flush()
-    session.refresh(row)
-    site = session.get(SiteRow, row.site_id)
-    if site is not None:
-        enqueue_reopened(session, site, row, principal.actor)
-    return row
+    return _change(
+        session, row, "decided", {"status": PRIOR_STATUS[row.action], "label": None},
+        DecisionRow(comment_id=row.id, actor=principal.actor, action="undo", label=None),
+        lambda site: enqueue_reopened(session, site, row, principal.actor),
+    )  # fmt: skip
 
 
 def _settle(
     session: Session, principal: Principal, row: CommentRow, expected: str, action: Action, label: Label, note: str
 ) -> CommentRow:
-    """Record a human decision on a comment still in status ``expected`` and at the revision read:
-    a conditional update, so exactly one of two concurrent decisions wins. The platform is told
-    through the outbox, in the same transaction."""
-    _transition(session, row, expected, status="decided", label=label.value)
-    decision = DecisionRow(comment_id=row.id, actor=principal.actor, action=action.value, label=label.value, note=note)
-    session.add(decision)
-    session.flush()
-    session.refresh(row)
-    site = session.get(SiteRow, row.site_id)
-    if site is not None:
-        enqueue_decision(session, site, row, principal.actor, note)
-    return row
+    """Record a human decision on a comment still in status ``expected``."""
+    return _change(
+        session, row, expected, {"status": "decided", "label": label.value},
+        DecisionRow(comment_id=row.id, actor=principal.actor, action=action.value, label=label.value, note=note),
+        lambda site: enqueue_decision(session, site, row, principal.actor, note),
+    )  # fmt: skip
 
 
-def _transition(session: Session, row: CommentRow, expected: str, **values: object) -> None:
-    """Change a comment still in status ``expected`` and at the revision read: a conditional update,
-    so of two concurrent changes exactly one wins and the other raises ``AlreadyDecided``."""
+def _change(
+    session: Session,
+    row: CommentRow,
+    expected: str,
+    values: dict[str, object],
+    decision: DecisionRow,
+    tell_platform: Callable[[SiteRow], object],
+) -> CommentRow:
+    """Change a comment still in status ``expected`` and at the revision read, and record the
+    decision: a conditional update, so of two concurrent changes exactly one wins and the other
+    raises ``AlreadyDecided``. The platform is told through the outbox, in the same transaction."""
     changed = session.execute(
         update(CommentRow)
         .where(CommentRow.id == row.id, CommentRow.revision == row.revision, CommentRow.status == expected)
@@ -185,3 +185,10 @@ def _transition(session: Session, row: CommentRow, expected: str, **values: obje
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise AlreadyDecided(f"comment {row.id} is no longer {expected}: someone changed it just now")
+    session.add(decision)
+    session.flush()
+    session.refresh(row)
+    site = session.get(SiteRow, row.site_id)
+    if site is not None:
+        tell_platform(site)
+    return row

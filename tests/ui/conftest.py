@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from moderation.secrets import sign
 from moderation.sites import create_site, create_token
 from moderation.store.database import transaction
 from tests.api.conftest import database_url, fresh_postgres, service  # noqa: F401  (fixtures for these tests too)
+from tests.test_service_cli import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_KEY = "ui-test-server-key-0123456789"
@@ -63,12 +63,6 @@ class LiveSite:
         response = httpx.get(f"{self.base}{path}", headers={"Authorization": f"Bearer {token or self.token}"})
         response.raise_for_status()
         return response.json()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
