@@ -154,6 +154,8 @@ def serve(
     """Run the HTTP service (uvicorn)."""
     import uvicorn
 
+    from moderation.workers import APP, Workers
+
     settings = get_settings()
     try:  # say what is missing before uvicorn starts workers that would each fail on it
         settings.check()
@@ -168,10 +170,13 @@ def serve(
         metrics_dir = tempfile.mkdtemp(prefix="moderation-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
-        uvicorn.run(
-            "moderation.api.app:create_app", factory=True, host=host or settings.host, port=port or settings.port,
-            workers=processes, log_level="info",
-        )  # fmt: skip
+        if processes > 1:  # a listening socket per worker: see moderation/workers.py
+            Workers(host or settings.host, port or settings.port, processes).run()
+        else:
+            uvicorn.run(APP, factory=True, host=host or settings.host, port=port or settings.port, log_level="info")
+    except OSError as exc:  # the address is taken, or not this machine's
+        err.print(f"[red]error:[/red] cannot listen on {host or settings.host}:{port or settings.port}: {exc}")
+        raise typer.Exit(2) from exc
     finally:
         if metrics_dir:
             shutil.rmtree(metrics_dir, ignore_errors=True)
