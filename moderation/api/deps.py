@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from moderation.config import Settings
@@ -28,9 +29,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-def get_scorer(request: Request) -> Scorer:
-    # In the thread pool: now and then this loads a new model version, which takes seconds.
-    return request.app.state.models.scorer()
+async def get_scorer(request: Request) -> Scorer:
+    models = request.app.state.models
+    if models.check_due:  # now and then: may load a new model version, which takes seconds
+        return await run_in_threadpool(models.scorer)
+    return models.loaded
 
 
 def get_principal(

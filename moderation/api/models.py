@@ -26,8 +26,18 @@ class LiveModel:
         self._scorer = self._warmed(Scorer.load(models_dir))
         self._checked = time.monotonic()
 
+    @property
+    def check_due(self) -> bool:
+        """Whether ``scorer()`` would look at the registry (and may load a version) now."""
+        return time.monotonic() - self._checked >= self.check_every_s
+
+    @property
+    def loaded(self) -> Scorer:
+        """The scorer loaded now, without looking for a newer one."""
+        return self._scorer
+
     def scorer(self) -> Scorer:
-        if time.monotonic() - self._checked >= self.check_every_s:
+        if self.check_due:
             with self._lock:
                 if time.monotonic() - self._checked >= self.check_every_s:
                     self._checked = time.monotonic()
