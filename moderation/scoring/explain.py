@@ -183,6 +183,8 @@ def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str
         "length": f"length {round(np.expm1(raw.get(name, 0)))} characters",
         "language_mismatch": f"written in {context['language']}, not a language of this site",
         "language_unreliable": "text too short for a reliable language guess",
+        "self_promotion": "points readers to the author's own channel, blog or page",
+        "calls_to_action": "asks readers to subscribe, follow, visit, like or share",
     }
     return texts.get(name)
 

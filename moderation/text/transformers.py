@@ -9,13 +9,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from moderation.table import Table, column, require_columns
+from moderation.text.promotion import calls_to_action, self_promotions
 from moderation.text.signals import ANCHOR, BBCODE_URL, author_signals, find_emails, find_links, find_phones
 
 SIGNAL_NAMES = (
     "links", "link_domains", "emails", "phones", "html_anchors", "evasions", "author_url",
     "author_url_in_text", "author_name_words", "author_name_digits", "author_name_link",
     "author_name_lower", "uppercase_share", "digit_share", "exclamations", "length",
-    "language_mismatch", "language_unreliable",
+    "language_mismatch", "language_unreliable", "self_promotion", "calls_to_action",
 )  # fmt: skip
 SIGNAL_COLUMNS = [
     "content", "clean", "evasions", "author_name", "author_url", "language",
@@ -25,7 +26,8 @@ SIGNAL_COLUMNS = [
 
 class CommentSignals(TransformerMixin, BaseEstimator):
     """Counts and flags from the comment's links, contact details, markup, evasion tricks, author
-    fields and language. Counts are log-scaled (``log1p``) when ``log_counts`` is true.
+    fields and language, and its self-promotion and calls to action. Counts are log-scaled
+    (``log1p``) when ``log_counts`` is true.
 
     ``mismatch_confidence`` is how sure langdetect must be, on a text long enough to trust, before a
     language the site does not use counts as a mismatch.
@@ -86,4 +88,6 @@ class CommentSignals(TransformerMixin, BaseEstimator):
             self._count(len(raw)),
             float(mismatch),
             float(not language_reliable),
+            self._count(len(self_promotions(clean))),
+            self._count(len(calls_to_action(clean))),
         ]

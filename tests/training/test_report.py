@@ -26,7 +26,7 @@ def test_weak_and_unmeasured_slices_are_named():
 
 def test_the_card_of_a_trained_version_names_its_data_and_its_mistakes(trained, seed_dir):
     card = (trained.version.path / "report.md").read_text()
-    assert f"| {seed_dir} | seed | 2415 | ham 1230, off_topic 516, spam 669 |" in card
+    assert f"| {seed_dir} | seed | 2541 | ham 1276, off_topic 523, spam 742 |" in card
     assert "Only the train split was fitted on" in card
     assert "## Where it is weak" in card
     assert "| task | mistake | strongest reason | comments |" in card

@@ -1,0 +1,47 @@
+import pytest
+
+from moderation.text.promotion import calls_to_action, self_promotions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "go to my channel and hit subscribe",
+        "kolla in min odlingsblogg och följ mig",
+        "schaut mal auf meinem kanal vorbei und abonniert",
+        "abonnez-vous à ma chaîne",
+        "pásate por mi canal y suscríbete",
+        "abonneer op mijn kanaal",
+    ],
+)
+def test_self_promotion_with_a_call_to_action_in_six_languages(text):
+    assert self_promotions(text)
+    assert calls_to_action(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "like this comment if you read this on a phone",
+        "thumbs up if you agree",
+        "gilla om du håller med",
+        "likez ce commentaire",
+        "dale like si estás de acuerdo",
+    ],
+)
+def test_engagement_bait_is_a_call_to_action(text):
+    assert calls_to_action(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i watched your video of it and the lemon at the end is key",
+        "i would like this recipe with less salt",
+        "we shared your post in the club and subscribed to the newsletter",
+        "follow-up question: did you keep the change streams?",
+    ],
+)
+def test_talk_about_videos_and_sharing_is_not_a_call_to_action(text):
+    assert calls_to_action(text) == []
+    assert self_promotions(text) == []
