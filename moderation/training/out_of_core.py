@@ -3,7 +3,7 @@ stochastic gradient descent over hashed features chunk by chunk, the off-topic m
 a bounded sample of its rows. The result is a version like any other (registry, metadata, report,
 promotion guard).
 
-Memory holds one chunk of prepared rows, the two samples (calibration and off-topic), 9 bytes
+Memory holds one chunk of prepared rows, the two samples of comment/post rows, 9 bytes
 per distinct text (``stream.SeenTexts``) and about 60 bytes per test row (labels, probabilities,
 language); prepared rows and their hashed counts are spilled to a work folder between passes.
 """
@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from scipy import sparse
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import SGDClassifier
 from sklearn.preprocessing import StandardScaler
 
 from moderation.errors import DatasetError, PromotionRefused
@@ -63,7 +63,7 @@ class StreamSettings:
     (and, separately, the swapped pairs drawn from the seed corpus) is fitted on."""
 
     chunk_rows: int = 50_000
-    epochs: int = 5
+    epochs: int = 10
     calibration_rows: int = 10_000
     context_rows: int = 50_000
     n_jobs: int = 2
@@ -88,41 +88,65 @@ def _stacked(parts: list[Any]) -> Any:
 
 
 class Spill:
-    """The work folder between passes: per chunk, the training rows' first-step features, labels
-    and text ids (``train-N.npz``), and the prepared test rows (``test-N.pkl``)."""
+    """The work folder between passes. Each chunk's training rows are stored (``train-N/``, one
+    ``.npy`` per array: first-step features, labels, text ids) ordered by a random position in
+    [0, 1) drawn per row, so the rows of any position range are a contiguous slice of every chunk,
+    read through memory maps: a batch of one range mixes all datasets. Prepared test rows are
+    pickled per chunk (``test-N.pkl``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, seed: int) -> None:
         self.folder = folder
+        self.rng = np.random.default_rng(seed)
+        self.widths: dict[str, int] = {}  # columns of each sparse block
         self.train_chunks = 0
+        self.train_rows = 0
         self.test_chunks = 0
 
     def add_train(self, blocks: dict[str, Any], spam: np.ndarray, keys: np.ndarray) -> None:
-        arrays: dict[str, np.ndarray] = {"spam": spam, "keys": keys}
+        positions = self.rng.random(len(spam))
+        order = np.argsort(positions)
+        arrays: dict[str, np.ndarray] = {"position": positions[order], "spam": spam[order], "keys": keys[order]}
         for name, block in blocks.items():
             if sparse.issparse(block):
+                block = sparse.csr_matrix(block)[order]
+                self.widths[name] = block.shape[1]
                 arrays |= {f"{name}.data": block.data.astype(np.float32), f"{name}.indices": block.indices,
-                           f"{name}.indptr": block.indptr, f"{name}.shape": np.asarray(block.shape)}  # fmt: skip
+                           f"{name}.indptr": block.indptr.astype(np.int64)}  # fmt: skip
             else:
-                arrays[name] = block
-        np.savez(self.folder / f"train-{self.train_chunks}.npz", **arrays)  # type: ignore[arg-type]
+                arrays[name] = np.asarray(block)[order]
+        folder = self.folder / f"train-{self.train_chunks}"
+        folder.mkdir()
+        for name, array in arrays.items():
+            np.save(folder / f"{name}.npy", array)
         self.train_chunks += 1
+        self.train_rows += len(spam)
 
-    def train(self, chunk: int, names: list[str]) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-        with np.load(self.folder / f"train-{chunk}.npz") as stored:
-            blocks = {
-                name: sparse.csr_matrix(
-                    (stored[f"{name}.data"].astype(np.float64), stored[f"{name}.indices"], stored[f"{name}.indptr"]),
-                    shape=tuple(stored[f"{name}.shape"]),
+    def rows(self, low: float, high: float, names: list[str]) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+        """The first-step features (of the blocks named), spam labels and text ids of the training
+        rows of every chunk whose position is in [low, high)."""
+        parts: dict[str, list[Any]] = {name: [] for name in [*names, "spam", "keys"]}
+        for chunk in range(self.train_chunks):
+            folder = self.folder / f"train-{chunk}"
+
+            def load(name: str, folder: Path = folder) -> np.ndarray:
+                return np.load(folder / f"{name}.npy", mmap_mode="r")
+
+            a, b = np.searchsorted(load("position"), [low, high])
+            if a == b:
+                continue
+            for name in parts:
+                if name not in self.widths:
+                    parts[name].append(np.asarray(load(name)[a:b]))
+                    continue
+                indptr = np.asarray(load(f"{name}.indptr")[a : b + 1])
+                data = load(f"{name}.data")[indptr[0] : indptr[-1]].astype(np.float64)
+                indices = np.asarray(load(f"{name}.indices")[indptr[0] : indptr[-1]])
+                parts[name].append(
+                    sparse.csr_matrix((data, indices, indptr - indptr[0]), shape=(b - a, self.widths[name]))
                 )
-                if f"{name}.data" in stored
-                else stored[name]
-                for name in names
-            }
-            return blocks, stored["spam"], stored["keys"]
-
-    def labels(self, chunk: int) -> tuple[np.ndarray, np.ndarray]:
-        with np.load(self.folder / f"train-{chunk}.npz") as stored:
-            return stored["spam"], stored["keys"]
+        spam = np.concatenate(parts.pop("spam")) if parts["keys"] else np.empty(0, dtype=bool)
+        keys = np.concatenate(parts.pop("keys")) if parts["keys"] else np.empty(0, dtype=np.uint64)
+        return {name: _stacked(found) for name, found in parts.items() if found}, spam, keys
 
     def add_test(self, rows: pd.DataFrame) -> None:
         rows.to_pickle(self.folder / f"test-{self.test_chunks}.pkl")
@@ -146,7 +170,7 @@ def prepare_rows(
 class FirstPass:
     """Reads every dataset once, chunk by chunk: drops repeated texts, prepares rows, spills them,
     and gathers what fitting needs: document frequencies of hashed terms, signal means and
-    variances, the calibration sample, and the off-topic and seed samples."""
+    variances, and the off-topic and seed samples."""
 
     def __init__(self, settings: StreamSettings, spill: Spill, seed: int) -> None:
         self.settings = settings
@@ -156,7 +180,6 @@ class FirstPass:
         self.frequencies: dict[str, np.ndarray] = {}
         self.documents = 0
         self.scaler = StandardScaler()
-        self.calibration = Reservoir(settings.calibration_rows, seed)
         self.context = Reservoir(settings.context_rows, seed + 1)
         self.seed_rows = Reservoir(settings.context_rows, seed + 2)
         self.labels: dict[int, dict[str, int]] = {}
@@ -190,10 +213,7 @@ class FirstPass:
                 self.scaler.partial_fit(block)
         self.documents += len(train)
         if len(train):
-            chunk = self.spill.train_chunks
             self.spill.add_train(blocks, train["label"].eq("spam").to_numpy(), train["key"].to_numpy(dtype=np.uint64))
-            positions = pd.DataFrame({"chunk": chunk, "row": np.arange(len(train)), "key": train["key"]})
-            self.calibration.offer(positions)
             self.context.offer(off_topic_rows(train))
         self.seed_rows.offer(rows.loc[rows["source"].eq("seed")])
         test = rows.loc[rows["split"] == "test"]
@@ -228,53 +248,43 @@ def _matrix(features: ColumnTransformer, blocks: dict[str, Any]) -> sparse.csr_m
 def fit_spam(
     first: FirstPass, spill: Spill, settings: StreamSettings, conflicting: np.ndarray, seed: int, stages: Stages
 ) -> tuple[Any, int, int]:
-    """SGD over the spilled training chunks for ``epochs`` passes (chunk order shuffled each pass),
-    class weights from the label counts, then a sigmoid fitted on the calibration sample (rows never
-    fitted on). Returns the calibrated pipeline, the number of rows fitted on and calibrated on."""
+    """SGD over the spilled training rows for ``epochs`` passes, in batches of about ``chunk_rows``
+    rows that each mix every chunk (position ranges, in a new order each pass), class weights from
+    the label counts; then a sigmoid fitted on the rows of the lowest positions, set aside (about
+    ``calibration_rows``, at most ``CALIBRATION_SHARE``), never fitted on. Returns the calibrated
+    pipeline, the number of rows fitted on and the number calibrated on."""
     features = first.fitted_features()
     names = [name for name, _, _ in _blocks(features)]
-    held = first.calibration.sample(limit=int(CALIBRATION_SHARE * first.calibration.offered))
-    held = held.loc[~np.isin(held["key"].to_numpy(dtype=np.uint64), conflicting)] if len(held) else held
-    held_rows = {int(c): rows["row"].to_numpy() for c, rows in held.groupby("chunk")} if len(held) else {}
-    counts = np.zeros(2)
-    for chunk in range(spill.train_chunks):
-        spam, keys = spill.labels(chunk)
-        fitted = _fitted_mask(len(spam), held_rows.get(chunk), keys, conflicting)
-        counts += np.bincount(spam[fitted].astype(int), minlength=2)
+    aside = min(settings.calibration_rows / max(spill.train_rows, 1), CALIBRATION_SHARE)
+    _, spam, keys = spill.rows(aside, 1.0, [])
+    spam = spam[~np.isin(keys, conflicting)]
+    counts = np.bincount(spam.astype(int), minlength=2)
     if counts.min() < 2:
         raise DatasetError("the training split needs spam and ham comments")
     weights = {False: counts.sum() / (2 * counts[0]), True: counts.sum() / (2 * counts[1])}
-    classifier = SGDClassifier(loss="log_loss", alpha=5e-6, class_weight=weights, random_state=seed)
+    classifier = clone(build_hashed_spam_pipeline().named_steps["classifier"]).set_params(class_weight=weights)
+    batches = max(1, int(np.ceil(counts.sum() / settings.chunk_rows)))
+    edges = np.linspace(aside, 1.0, batches + 1)
     rng = np.random.default_rng(seed)
-    aside: list[tuple[sparse.csr_matrix, np.ndarray]] = []
     for epoch in range(settings.epochs):
-        with stages(f"fit spam, pass {epoch + 1} of {settings.epochs} over {spill.train_chunks} chunks"):
-            for chunk in rng.permutation(spill.train_chunks):
-                blocks, spam, keys = spill.train(int(chunk), names)
-                x = _matrix(features, blocks)
-                fitted = _fitted_mask(len(spam), held_rows.get(int(chunk)), keys, conflicting)
+        with stages(f"fit spam, pass {epoch + 1} of {settings.epochs} in {batches} mixed batches"):
+            for batch in rng.permutation(batches):
+                blocks, spam, keys = spill.rows(edges[batch], edges[batch + 1], names)
+                fitted = ~np.isin(keys, conflicting)
                 if fitted.any():
+                    x = _matrix(features, blocks)
                     classifier.partial_fit(x[fitted], spam[fitted], classes=np.array([False, True]))
-                if epoch == 0 and int(chunk) in held_rows:
-                    kept = held_rows[int(chunk)]
-                    aside.append((x[kept], spam[kept]))
-    x_aside = sparse.vstack([a[0] for a in aside], format="csr") if aside else None
-    y_aside = np.concatenate([a[1] for a in aside]) if aside else np.empty(0, dtype=bool)
-    if x_aside is None or len(set(y_aside.tolist())) < 2 or min(y_aside.sum(), (~y_aside).sum()) < 3:
-        raise DatasetError("too few spam or ham rows set aside to calibrate on (raise --calibration-rows)")
-    with stages(f"calibrate spam on {len(y_aside)} rows set aside"):
+    blocks, held, keys = spill.rows(0.0, aside, names)
+    kept = ~np.isin(keys, conflicting)
+    held = held[kept]
+    if min(held.sum(), (~held).sum()) < 3:
+        raise DatasetError("too few spam or ham rows set aside to calibrate on")
+    with stages(f"calibrate spam on {len(held)} rows set aside"):
         calibrated = CalibratedClassifierCV(FrozenEstimator(classifier), method="sigmoid", ensemble=False)
-        calibrated.fit(x_aside, y_aside)
+        calibrated.fit(_matrix(features, blocks)[kept], held)
     pipeline = build_hashed_spam_pipeline()
     pipeline.steps[:] = [("features", features), ("classifier", calibrated)]
-    return pipeline, int(counts.sum()), len(y_aside)
-
-
-def _fitted_mask(n: int, held: np.ndarray | None, keys: np.ndarray, conflicting: np.ndarray) -> np.ndarray:
-    mask = ~np.isin(keys, conflicting) if len(conflicting) else np.ones(n, dtype=bool)
-    if held is not None:
-        mask[held] = False
-    return mask
+    return pipeline, int(counts.sum()), len(held)
 
 
 @dataclass
@@ -344,14 +354,14 @@ def _train(
     resolved: list[tuple[str, Path]], models_dir: Path, settings: StreamSettings, promote: bool, seed: int,
     stages: Stages, force: bool, rule: PromotionRule | None, folder: Path,
 ) -> TrainingResult:  # fmt: skip
-    spill = Spill(folder)
+    spill = Spill(folder, seed)
     first = FirstPass(settings, spill, seed)
     with stages("read, prepare and hash in chunks"), Parallel(n_jobs=settings.n_jobs) as parallel:
         for index, (fmt, path) in enumerate(resolved):
             first.read(index, fmt, path, parallel, stages)
     conflicting = first.seen.conflicting()
     seeded = without(first.seed_rows.sample(), conflicting)
-    swapped = swapped_pairs(seeded, seed) if len(seeded) else seeded
+    swapped = swapped_pairs(seeded, seed) if len(seeded) else pd.DataFrame(columns=["split"])
     off_topic = without(first.context.sample(), conflicting)
     off_topic = pd.concat([off_topic, swapped.loc[swapped["split"] == "train"]], ignore_index=True)
     if off_topic.empty or off_topic["label"].eq("off_topic").sum() < 2:
