@@ -91,7 +91,7 @@ class Spill:
     """The work folder between passes. Each chunk's training rows are stored (``train-N/``, one
     ``.npy`` per array: first-step features, labels, text ids) ordered by a random position in
     [0, 1) drawn per row, so the rows of any position range are a contiguous slice of every chunk,
-    read through memory maps: a batch of one range mixes all datasets. Prepared test rows are
+    read from each file alone: a batch of one range mixes all datasets. Prepared test rows are
     pickled per chunk (``test-N.pkl``)."""
 
     def __init__(self, folder: Path, seed: int) -> None:
@@ -127,20 +127,16 @@ class Spill:
         parts: dict[str, list[Any]] = {name: [] for name in [*names, "spam", "keys"]}
         for chunk in range(self.train_chunks):
             folder = self.folder / f"train-{chunk}"
-
-            def load(name: str, folder: Path = folder) -> np.ndarray:
-                return np.load(folder / f"{name}.npy", mmap_mode="r")
-
-            a, b = np.searchsorted(load("position"), [low, high])
+            a, b = np.searchsorted(_read_rows(folder / "position.npy"), [low, high])
             if a == b:
                 continue
             for name in parts:
                 if name not in self.widths:
-                    parts[name].append(np.asarray(load(name)[a:b]))
+                    parts[name].append(_read_rows(folder / f"{name}.npy", a, b))
                     continue
-                indptr = np.asarray(load(f"{name}.indptr")[a : b + 1])
-                data = load(f"{name}.data")[indptr[0] : indptr[-1]].astype(np.float64)
-                indices = np.asarray(load(f"{name}.indices")[indptr[0] : indptr[-1]])
+                indptr = _read_rows(folder / f"{name}.indptr.npy", a, b + 1)
+                data = _read_rows(folder / f"{name}.data.npy", indptr[0], indptr[-1]).astype(np.float64)
+                indices = _read_rows(folder / f"{name}.indices.npy", indptr[0], indptr[-1])
                 parts[name].append(
                     sparse.csr_matrix((data, indices, indptr - indptr[0]), shape=(b - a, self.widths[name]))
                 )
@@ -155,6 +151,19 @@ class Spill:
     def test(self) -> Iterator[pd.DataFrame]:
         for chunk in range(self.test_chunks):
             yield pd.read_pickle(self.folder / f"test-{chunk}.pkl")
+
+
+def _read_rows(path: Path, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Rows ``start:stop`` of an array saved by ``np.save``, read from the file alone (no memory
+    map: mapped files would count against a cap on address space)."""
+    with path.open("rb") as handle:
+        version = np.lib.format.read_magic(handle)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(handle)
+        stop = shape[0] if stop is None else stop
+        width = int(np.prod(shape[1:]))
+        handle.seek(int(start) * width * dtype.itemsize, 1)
+        return np.fromfile(handle, dtype=dtype, count=(int(stop) - int(start)) * width).reshape(-1, *shape[1:])
 
 
 def prepare_rows(
