@@ -68,7 +68,7 @@ def train(
         bool, typer.Option("--out-of-core", help="Read the datasets in chunks: memory bounded whatever their size.")
     ] = False,
     chunk_rows: Annotated[int, typer.Option(help="With --out-of-core: rows read and prepared at once.")] = 50_000,
-    epochs: Annotated[int, typer.Option(help="With --out-of-core: passes of SGD over the training rows.")] = 10,
+    epochs: Annotated[int, typer.Option(help="With --out-of-core: passes of SGD over the training rows.")] = 20,
     context_rows: Annotated[
         int, typer.Option(help="With --out-of-core: most comment/post rows the off-topic model is fitted on.")
     ] = 50_000,

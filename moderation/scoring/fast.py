@@ -29,6 +29,7 @@ Transform = Callable[[Any], Any]
 
 
 WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
+TERM_CACHE_SIZE = 1 << 18  # hashed terms whose column each compiled hashing vectorizer keeps (~25 MB)
 
 
 def hashed_column(term: str, n_features: int) -> int:
@@ -96,8 +97,25 @@ def compile_hashed_tfidf(hasher: HashingVectorizer, tfidf: TfidfTransformer) -> 
     cached, as words repeat across comments."""
     if hasher.alternate_sign or hasher.norm is not None or hasher.binary or tfidf.norm != "l2" or not tfidf.use_idf:
         return lambda documents: tfidf.transform(hasher.transform(documents))
-    column = lru_cache(maxsize=WORD_CACHE_SIZE)(partial(hashed_column, n_features=hasher.n_features))
-    return _weighted(_term_indices(hasher, column), tfidf.idf_, tfidf.sublinear_tf)
+    return _weighted(
+        _term_indices(hasher, HashedColumns(hasher.n_features).__getitem__), tfidf.idf_, tfidf.sublinear_tf
+    )
+
+
+class HashedColumns(dict[str, int]):
+    """Term -> hashed column, computed on first use: a hit is a plain dict lookup (an lru_cache
+    wrapper costs twice that, and most lookups are hits). Emptied when it reaches ``limit`` terms."""
+
+    def __init__(self, n_features: int, limit: int = TERM_CACHE_SIZE) -> None:
+        super().__init__()
+        self.n_features = n_features
+        self.limit = limit
+
+    def __missing__(self, term: str) -> int:
+        if len(self) >= self.limit:
+            self.clear()
+        column = self[term] = hashed_column(term, self.n_features)
+        return column
 
 
 def _weighted(

@@ -74,7 +74,7 @@ def build_hashed_spam_pipeline(**params: Any) -> Pipeline:
              SIGNAL_COLUMNS),
         ]
     )  # fmt: skip
-    classifier = SGDClassifier(loss="log_loss", alpha=5e-6, average=False, random_state=0)
+    classifier = SGDClassifier(loss="log_loss", alpha=1e-5, random_state=0)
     return Pipeline([("features", features), ("classifier", classifier)]).set_params(**params)
 
 

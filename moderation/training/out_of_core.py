@@ -63,7 +63,7 @@ class StreamSettings:
     (and, separately, the swapped pairs drawn from the seed corpus) is fitted on."""
 
     chunk_rows: int = 50_000
-    epochs: int = 10
+    epochs: int = 20
     calibration_rows: int = 10_000
     context_rows: int = 50_000
     n_jobs: int = 2

@@ -8,6 +8,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from moderation.registry import Registry
 from moderation.scoring.fast import (
+    HashedColumns,
     compile_columns,
     compile_probability,
     compile_tfidf,
@@ -99,3 +100,10 @@ def test_compiled_streamed_pipelines_equal_scikit_learn(streamed, seed_dir):
         blocks = compile_columns(features)(table)
         assert np.allclose(stack(blocks).toarray(), features.transform(frame).toarray())
         assert np.allclose(compile_probability(classifier)(blocks), pipeline.predict_proba(frame)[:, 1])
+
+
+def test_hashed_column_cache_stays_bounded():
+    columns = HashedColumns(2**20, limit=3)
+    for term in ["a", "b", "c", "d", "e"]:
+        assert columns[term] == hashed_column(term, 2**20)
+        assert len(columns) <= 3

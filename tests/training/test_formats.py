@@ -116,7 +116,9 @@ def test_unknown_label_values_are_a_clear_error(tmp_path):
         load_dataset(str(write(tmp_path / "t.csv", "text,label\nhello,maybe\n")))
 
 
-@pytest.mark.parametrize("fmt", ["youtube", "sms", "sms_translated", "label_text", "canonical", "semeval", "newsgroups"])
+@pytest.mark.parametrize(
+    "fmt", ["youtube", "sms", "sms_translated", "label_text", "canonical", "semeval", "newsgroups"]
+)
 def test_chunked_reading_gives_the_rows_of_whole_reading(files, tmp_path, fmt):
     path, rows = files[fmt], 1  # SemEval and 20 Newsgroups are read whole, then handed over in chunks
     if fmt in ("youtube", "sms", "sms_translated", "label_text", "canonical"):  # make them several chunks long

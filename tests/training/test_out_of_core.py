@@ -17,7 +17,7 @@ from moderation.training.out_of_core import StreamSettings, train_out_of_core
 def test_streamed_version_is_verified_current_and_reported(streamed):
     version = streamed.result.version
     registry = Registry(version.path.parent)
-    bundle, checked = registry.load()
+    _, checked = registry.load()
     assert checked.version == version.version
     assert streamed.result.promoted
     metadata = checked.metadata
@@ -32,7 +32,9 @@ def test_streamed_version_is_verified_current_and_reported(streamed):
 def test_streamed_model_scores_held_out_spam_above_ham(streamed, seed_dir):
     scorer = Scorer.load(streamed.result.version.path.parent)
     seed = load_seed(seed_dir)
-    held_out = seed.loc[np.array([split_of(t) == "test" for t in seed["content"]]) & seed["label"].isin(["spam", "ham"])]
+    held_out = seed.loc[
+        np.array([split_of(t) == "test" for t in seed["content"]]) & seed["label"].isin(["spam", "ham"])
+    ]
     items = [(Comment(r.content, r.author_name, r.author_email, r.author_url), Post(r.post_title, r.post_body),
               Site(tuple(r.site_languages.split()), r.site_topic)) for r in held_out.itertuples()]  # fmt: skip
     scores = np.array([s.spam for s in scorer.score_many(items, explain=False)])
