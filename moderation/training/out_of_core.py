@@ -11,7 +11,6 @@ language); prepared rows and their hashed counts are spilled to a work folder be
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from moderation.training.compare import Comparison, measured
 from moderation.training.evaluate import evaluate_predictions, judged, predict, task_rows, threshold_for_precision
 from moderation.training.formats import read_format, resolve_spec
 from moderation.training.report import MAX_EXPLAINED, write_report
+from moderation.training.spill import Spill, stacked
 from moderation.training.stream import Reservoir, SeenTexts, keyed, without
 from moderation.training.train import (
     REMOVE_PRECISION,
@@ -83,89 +83,6 @@ def _blocks(features: ColumnTransformer) -> list[tuple[str, Any, Any]]:
     return [(name, t, columns) for name, t, columns in features.transformers_ if t != "drop"]
 
 
-def _stacked(parts: list[Any]) -> Any:
-    return sparse.vstack(parts, format="csr") if sparse.issparse(parts[0]) else np.vstack(parts)
-
-
-class Spill:
-    """The work folder between passes. Each chunk's training rows are stored (``train-N/``, one
-    ``.npy`` per array: first-step features, labels, text ids) ordered by a random position in
-    [0, 1) drawn per row, so the rows of any position range are a contiguous slice of every chunk,
-    read from each file alone: a batch of one range mixes all datasets. Prepared test rows are
-    pickled per chunk (``test-N.pkl``)."""
-
-    def __init__(self, folder: Path, seed: int) -> None:
-        self.folder = folder
-        self.rng = np.random.default_rng(seed)
-        self.widths: dict[str, int] = {}  # columns of each sparse block
-        self.train_chunks = 0
-        self.train_rows = 0
-        self.test_chunks = 0
-
-    def add_train(self, blocks: dict[str, Any], spam: np.ndarray, keys: np.ndarray) -> None:
-        positions = self.rng.random(len(spam))
-        order = np.argsort(positions)
-        arrays: dict[str, np.ndarray] = {"position": positions[order], "spam": spam[order], "keys": keys[order]}
-        for name, block in blocks.items():
-            if sparse.issparse(block):
-                block = sparse.csr_matrix(block)[order]
-                self.widths[name] = block.shape[1]
-                arrays |= {f"{name}.data": block.data.astype(np.float32), f"{name}.indices": block.indices,
-                           f"{name}.indptr": block.indptr.astype(np.int64)}  # fmt: skip
-            else:
-                arrays[name] = np.asarray(block)[order]
-        folder = self.folder / f"train-{self.train_chunks}"
-        folder.mkdir()
-        for name, array in arrays.items():
-            np.save(folder / f"{name}.npy", array)
-        self.train_chunks += 1
-        self.train_rows += len(spam)
-
-    def rows(self, low: float, high: float, names: list[str]) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
-        """The first-step features (of the blocks named), spam labels and text ids of the training
-        rows of every chunk whose position is in [low, high)."""
-        parts: dict[str, list[Any]] = {name: [] for name in [*names, "spam", "keys"]}
-        for chunk in range(self.train_chunks):
-            folder = self.folder / f"train-{chunk}"
-            a, b = np.searchsorted(_read_rows(folder / "position.npy"), [low, high])
-            if a == b:
-                continue
-            for name in parts:
-                if name not in self.widths:
-                    parts[name].append(_read_rows(folder / f"{name}.npy", a, b))
-                    continue
-                indptr = _read_rows(folder / f"{name}.indptr.npy", a, b + 1)
-                data = _read_rows(folder / f"{name}.data.npy", indptr[0], indptr[-1]).astype(np.float64)
-                indices = _read_rows(folder / f"{name}.indices.npy", indptr[0], indptr[-1])
-                parts[name].append(
-                    sparse.csr_matrix((data, indices, indptr - indptr[0]), shape=(b - a, self.widths[name]))
-                )
-        spam = np.concatenate(parts.pop("spam")) if parts["keys"] else np.empty(0, dtype=bool)
-        keys = np.concatenate(parts.pop("keys")) if parts["keys"] else np.empty(0, dtype=np.uint64)
-        return {name: _stacked(found) for name, found in parts.items() if found}, spam, keys
-
-    def add_test(self, rows: pd.DataFrame) -> None:
-        rows.to_pickle(self.folder / f"test-{self.test_chunks}.pkl")
-        self.test_chunks += 1
-
-    def test(self) -> Iterator[pd.DataFrame]:
-        for chunk in range(self.test_chunks):
-            yield pd.read_pickle(self.folder / f"test-{chunk}.pkl")
-
-
-def _read_rows(path: Path, start: int = 0, stop: int | None = None) -> np.ndarray:
-    """Rows ``start:stop`` of an array saved by ``np.save``, read from the file alone (no memory
-    map: mapped files would count against a cap on address space)."""
-    with path.open("rb") as handle:
-        version = np.lib.format.read_magic(handle)
-        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-        shape, _, dtype = read_header(handle)
-        stop = shape[0] if stop is None else stop
-        width = int(np.prod(shape[1:]))
-        handle.seek(int(start) * width * dtype.itemsize, 1)
-        return np.fromfile(handle, dtype=dtype, count=(int(stop) - int(start)) * width).reshape(-1, *shape[1:])
-
-
 def prepare_rows(
     frame: pd.DataFrame, first_steps: list[tuple[str, Any, Any]], parallel: Parallel
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -173,7 +90,7 @@ def prepare_rows(
     pieces = [frame.iloc[i : i + PREPARE_CHUNK] for i in range(0, len(frame), PREPARE_CHUNK)]
     done = parallel(delayed(_featurise)(piece, first_steps) for piece in pieces)
     rows = pd.concat([d[0] for d in done], ignore_index=True)
-    return rows, {name: _stacked([d[1][name] for d in done]) for name, _, _ in first_steps}
+    return rows, {name: stacked([d[1][name] for d in done]) for name, _, _ in first_steps}
 
 
 class FirstPass:
@@ -214,14 +131,14 @@ class FirstPass:
         rows, blocks = prepare_rows(frame, first_steps, parallel)
         self.most_prepared = max(self.most_prepared, len(rows))
         train = rows.loc[rows["split"] == "train"].reset_index(drop=True)
-        for name, block in blocks.items():
-            if sparse.issparse(block):
-                counts = np.bincount(block.indices, minlength=block.shape[1])
-                self.frequencies[name] = self.frequencies.get(name, 0) + counts
-            else:
-                self.scaler.partial_fit(block)
-        self.documents += len(train)
         if len(train):
+            for name, block in blocks.items():
+                if sparse.issparse(block):
+                    counts = np.bincount(block.indices, minlength=block.shape[1])
+                    self.frequencies[name] = self.frequencies.get(name, 0) + counts
+                else:
+                    self.scaler.partial_fit(block)
+            self.documents += len(train)
             self.spill.add_train(blocks, train["label"].eq("spam").to_numpy(), train["key"].to_numpy(dtype=np.uint64))
             self.context.offer(off_topic_rows(train))
         self.seed_rows.offer(rows.loc[rows["source"].eq("seed")])
