@@ -64,17 +64,27 @@ def train(
     force: Annotated[bool, typer.Option("--force", help="With --promote: even if worse (recorded).")] = False,
     models_dir: ModelsDirOption = None,
     seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
+    out_of_core: Annotated[
+        bool, typer.Option("--out-of-core", help="Read the datasets in chunks: memory bounded whatever their size.")
+    ] = False,
+    chunk_rows: Annotated[int, typer.Option(help="With --out-of-core: rows read and prepared at once.")] = 50_000,
+    epochs: Annotated[int, typer.Option(help="With --out-of-core: passes of SGD over the training rows.")] = 20,
+    context_rows: Annotated[
+        int, typer.Option(help="With --out-of-core: most comment/post rows the off-topic model is fitted on.")
+    ] = 50_000,
 ) -> None:
     """Train a new model version on data/ plus any --dataset, and print its id. Exit code 1: a
     --promote the guard refused (the version is saved, not current)."""
     from moderation.promotion import PromotionRule
     from moderation.training.cli_output import run_training
+    from moderation.training.out_of_core import StreamSettings
 
     settings = get_settings()
     specs = ([] if no_seed else [f"seed:{settings.data_dir}"]) + list(dataset or [])
+    stream = StreamSettings(chunk_rows=chunk_rows, epochs=epochs, context_rows=context_rows) if out_of_core else None
     try:
         accepted = run_training(
-            specs, _models_dir(models_dir), promote, seed, err, force, PromotionRule.from_settings(settings)
+            specs, _models_dir(models_dir), promote, seed, err, force, PromotionRule.from_settings(settings), stream
         )
     except ModerationError as exc:
         _fail(exc)

@@ -36,6 +36,23 @@ def test_train_py_writes_a_verified_current_version(tmp_path):
     assert "not current" in second.stderr
 
 
+def test_train_py_out_of_core_writes_a_verified_version_and_promotes_through_the_guard(tmp_path):
+    args = ("--out-of-core", "--chunk-rows", "1000", "--epochs", "3")
+    result = run(sys.executable, "train.py", *args, env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    version = result.stdout.strip().splitlines()[-1]
+    registry = Registry(tmp_path)
+    assert registry.current() == version
+    assert registry.verify(version).metadata["out_of_core"]["chunk_rows"] == 1000
+    assert "chunk 3: 415 rows" in result.stderr and "fit spam, pass 3 of 3" in result.stderr
+
+    second = run(sys.executable, "train.py", *args, "--promote", env_dir=tmp_path)
+    assert second.returncode in (0, 1), second.stderr  # 1: the guard refused it
+    assert "Traceback" not in second.stderr
+    promotions = (tmp_path / "promotions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert version in promotions[-1]  # judged against the current version
+
+
 def test_train_py_reports_a_missing_dataset_clearly(tmp_path):
     result = run(sys.executable, "train.py", "--dataset", "nowhere.csv", env_dir=tmp_path)
     assert result.returncode == 2

@@ -11,9 +11,12 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.pipeline import Pipeline
 
 from moderation.domain import Reason, Span
+from moderation.scoring.fast import hashed_column
+from moderation.table import Table
 from moderation.text.normalize import NormalizedText
 from moderation.text.signals import EMAIL, find_emails, find_links, find_phones, phone_matches
 
@@ -37,7 +40,10 @@ class Contributions:
 
 
 class LinearExplainer:
-    """Reads contributions out of a fitted pipeline ``features -> CalibratedClassifierCV(LR)``."""
+    """Reads contributions out of a fitted pipeline ``features -> CalibratedClassifierCV(LR)``.
+
+    Hashed term blocks (``HashingVectorizer``) have no names: a comment's own terms are hashed to
+    find their columns, and terms of one comment that share a column share its contribution."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         features = pipeline.named_steps["features"]
@@ -46,41 +52,68 @@ class LinearExplainer:
         # In log-odds of the calibrated probability: the sigmoid calibration is
         # p = 1 / (1 + exp(a * decision + b)), so each term of the decision counts -a times.
         self.coef = -inner.calibrators[0].a_ * inner.estimator.coef_.ravel()
-        names = features.get_feature_names_out()
-        self.short = [n.split("__", 1)[1] for n in names]
-        # (name, output columns, scaler or None) of each block, in the order transform stacks them
-        self.blocks: list[tuple[str, slice, Any]] = []
-        for name, transformer, _ in features.transformers_:
+        # (name, output columns, scaler or None, names or hasher, input column) of each block, in
+        # the order transform stacks them
+        self.blocks: list[tuple[str, slice, Any, Any, Any]] = []
+        for name, transformer, columns in features.transformers_:
             if transformer == "drop":
                 continue
-            scaler = transformer.named_steps.get("scale") if isinstance(transformer, Pipeline) else None
-            self.blocks.append((name, features.output_indices_[name], scaler))
+            steps = transformer.named_steps if isinstance(transformer, Pipeline) else {}
+            scaler = steps.get("scale")
+            hasher = steps.get("hash")
+            if isinstance(hasher, HashingVectorizer):
+                terms: Any = hasher
+            else:
+                terms = [str(n) for n in transformer.get_feature_names_out()]
+            self.blocks.append((name, features.output_indices_[name], scaler, terms, columns))
 
-    def contributions(self, blocks: list[Any], i: int) -> Contributions:
-        """Contributions of row ``i`` of transformed blocks (see ``moderation.scoring.fast``)."""
+    def contributions(self, blocks: list[Any], i: int, table: Table | None = None) -> Contributions:
+        """Contributions of row ``i`` of transformed blocks (see ``moderation.scoring.fast``);
+        ``table`` holds the rows' input columns, needed to name hashed terms (left out without)."""
         found: dict[str, dict[str, float]] = {"word": {}, "char": {}, "author": {}}
         dense: dict[str, float] = {}
         raw: dict[str, float] = {}
         means: dict[str, float] = {}
-        for (group, part, scaler), block in zip(self.blocks, blocks, strict=True):
+        for (group, part, scaler, names, column), block in zip(self.blocks, blocks, strict=True):
             at = part.start  # block column k is feature at + k (no slicing: vocabularies are long)
             if scaler is not None:  # a scaled dense block: our signals and similarities
                 values = (block[i].toarray() if sparse.issparse(block) else np.asarray(block[i])).ravel()
                 unscaled = values * scaler.scale_ + scaler.mean_
                 for k, value in enumerate(values.tolist()):
-                    name = self.short[at + k]
+                    name = names[k]
                     dense[name] = float(self.coef[at + k] * value)
                     raw[name] = float(unscaled[k])
                     means[name] = float(scaler.mean_[k])
             elif group in found:
                 start, end = block.indptr[i], block.indptr[i + 1]
                 columns, values = block.indices[start:end].tolist(), block.data[start:end].tolist()
+                if isinstance(names, HashingVectorizer):
+                    if table is not None:
+                        value_of = dict(zip(columns, values, strict=True))
+                        found[group].update(_hashed_terms(names, str(table[column][i]), value_of, self.coef, at))
+                    continue
                 for k, value in zip(columns, values, strict=True):
-                    found[group][self.short[at + k]] = float(self.coef[at + k] * value)
+                    found[group][names[k]] = float(self.coef[at + k] * value)
         terms = dict(found["word"])
         for name, weight in found["author"].items():
             terms[f"author:{name}"] = weight
         return Contributions(terms=terms, chars=found["char"], dense=dense, raw=raw, means=means)
+
+
+def _hashed_terms(
+    hasher: HashingVectorizer, text: str, value_of: dict[int, float], coef: np.ndarray, at: int
+) -> dict[str, float]:
+    """The contribution of each distinct term of ``text`` in a hashed block: its column's weight
+    times value, shared between the text's terms hashed to that column."""
+    by_column: dict[int, list[str]] = defaultdict(list)
+    for term in dict.fromkeys(hasher.build_analyzer()(text)):
+        by_column[hashed_column(term, hasher.n_features)].append(term)
+    return {
+        term: float(coef[at + k] * value_of[k]) / len(terms)
+        for k, terms in by_column.items()
+        if k in value_of
+        for term in terms
+    }
 
 
 def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, int, str, float]]:

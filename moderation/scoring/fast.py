@@ -18,9 +18,10 @@ from scipy import sparse
 from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import murmurhash3_32
 
 from moderation.table import Table
 
@@ -28,18 +29,26 @@ Transform = Callable[[Any], Any]
 
 
 WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
+TERM_CACHE_SIZE = 1 << 18  # hashed terms whose column each compiled hashing vectorizer keeps (~25 MB)
 
 
-def _term_indices(vectorizer: TfidfVectorizer) -> Callable[[str], Iterable[int]]:
-    """A function giving the vocabulary index of each term ``vectorizer``'s analyzer finds in a
-    document (terms out of the vocabulary left out).
+def hashed_column(term: str, n_features: int) -> int:
+    """The column HashingVectorizer gives ``term`` (signed 32-bit murmurhash3 of its UTF-8, seed 0)."""
+    h = murmurhash3_32(term, seed=0)
+    # as scikit-learn's _hashing_fast: abs(-2**31) overflows, so that one value is special-cased
+    return (2147483647 - (n_features - 1)) % n_features if h == -2147483648 else abs(h) % n_features
+
+
+def _term_indices(
+    vectorizer: TfidfVectorizer | HashingVectorizer, lookup: Callable[[str], int | None]
+) -> Callable[[str], Iterable[int]]:
+    """A function giving the column (``lookup`` of the term: its vocabulary index, or its hashed
+    column) of each term ``vectorizer``'s analyzer finds in a document (terms without one left out).
 
     Character n-grams inside word boundaries depend on the word alone, so they are looked up once
     per distinct word (words repeat across comments); word unigrams and bigrams are looked up
     directly. Any other analyzer goes through ``build_analyzer``.
     """
-    vocabulary = vectorizer.vocabulary_
-    lookup = vocabulary.get
     known = partial(is_not, None)
     min_n, max_n = vectorizer.ngram_range
     if vectorizer.analyzer == "char_wb" and 1 <= min_n <= max_n:
@@ -78,9 +87,41 @@ def compile_tfidf(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], spar
     """``vectorizer.transform`` for a fitted, l2-normed TfidfVectorizer."""
     if vectorizer.norm != "l2" or vectorizer.binary or not vectorizer.use_idf:
         return vectorizer.transform
-    term_indices = _term_indices(vectorizer)
-    idf = vectorizer.idf_
-    sublinear = vectorizer.sublinear_tf
+    term_indices = _term_indices(vectorizer, vectorizer.vocabulary_.get)
+    return _weighted(term_indices, vectorizer.idf_, vectorizer.sublinear_tf)
+
+
+def compile_hashed_tfidf(hasher: HashingVectorizer, tfidf: TfidfTransformer) -> Callable[[Sequence[str]], Any]:
+    """``tfidf.transform(hasher.transform(documents))`` for counts of hashed terms (no alternate
+    sign, no norm) into a fitted, l2-normed TfidfTransformer. Each term's column is hashed once and
+    cached, as words repeat across comments."""
+    if hasher.alternate_sign or hasher.norm is not None or hasher.binary or tfidf.norm != "l2" or not tfidf.use_idf:
+        return lambda documents: tfidf.transform(hasher.transform(documents))
+    return _weighted(
+        _term_indices(hasher, HashedColumns(hasher.n_features).__getitem__), tfidf.idf_, tfidf.sublinear_tf
+    )
+
+
+class HashedColumns(dict[str, int]):
+    """Term -> hashed column, computed on first use: a hit is a plain dict lookup (an lru_cache
+    wrapper costs twice that, and most lookups are hits). Emptied when it reaches ``limit`` terms."""
+
+    def __init__(self, n_features: int, limit: int = TERM_CACHE_SIZE) -> None:
+        super().__init__()
+        self.n_features = n_features
+        self.limit = limit
+
+    def __missing__(self, term: str) -> int:
+        if len(self) >= self.limit:
+            self.clear()
+        column = self[term] = hashed_column(term, self.n_features)
+        return column
+
+
+def _weighted(
+    term_indices: Callable[[str], Iterable[int]], idf: np.ndarray, sublinear: bool
+) -> Callable[[Sequence[str]], sparse.csr_matrix]:
+    """Term counts of each document, as (log) tf times idf, l2-normed, in a CSR matrix."""
 
     def transform(documents: Sequence[str]) -> sparse.csr_matrix:
         terms: list[int] = []
@@ -114,6 +155,9 @@ def compile_transformer(transformer: Any) -> Transform:
         scale = transformer.scale_ if transformer.with_std else 1.0
         return lambda x: (np.asarray(x, dtype=np.float64) - mean) / scale
     if isinstance(transformer, Pipeline):
+        kinds = [type(step) for _, step in transformer.steps]
+        if kinds == [HashingVectorizer, TfidfTransformer]:
+            return compile_hashed_tfidf(transformer.steps[0][1], transformer.steps[1][1])
         steps = [compile_transformer(step) for _, step in transformer.steps if step != "passthrough"]
 
         def chained(x: Any) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -52,6 +52,33 @@ def build_spam_pipeline(**params: Any) -> Pipeline:
     )
     pipeline = Pipeline([("features", features), ("classifier", _calibrated(classifier))])
     return pipeline.set_params(**params)
+
+
+def hashed_tfidf(**hashing: Any) -> Pipeline:
+    """Counts of hashed terms (no vocabulary to hold: any number of comments, in chunks) into
+    sublinear tf times idf, l2-normed: a TfidfVectorizer with a fixed number of columns. Its idf is
+    set from document frequencies counted over a whole stream (see ``training.out_of_core``)."""
+    return Pipeline([
+        ("hash", HashingVectorizer(alternate_sign=False, norm=None, **hashing)),
+        ("tfidf", TfidfTransformer(sublinear_tf=True)),
+    ])  # fmt: skip
+
+
+def build_hashed_spam_pipeline(**params: Any) -> Pipeline:
+    """The spam pipeline for training out of core: the same features as ``build_spam_pipeline``
+    with hashed terms instead of vocabularies, into logistic loss by SGD fitted chunk by chunk
+    (``partial_fit``). Training replaces the classifier by its calibrated, frozen self."""
+    features = ColumnTransformer(
+        [
+            ("word", hashed_tfidf(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), n_features=2**20), "clean"),
+            ("char", hashed_tfidf(analyzer="char_wb", ngram_range=(2, 5), n_features=2**21), "clean"),
+            ("author", hashed_tfidf(n_features=2**16), "author_name"),
+            ("signals", Pipeline([("extract", CommentSignals()), ("scale", StandardScaler())]),
+             SIGNAL_COLUMNS),
+        ]
+    )  # fmt: skip
+    classifier = SGDClassifier(loss="log_loss", alpha=1e-5, random_state=0)
+    return Pipeline([("features", features), ("classifier", classifier)]).set_params(**params)
 
 
 def build_off_topic_pipeline(**params: Any) -> Pipeline:

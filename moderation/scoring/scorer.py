@@ -68,12 +68,12 @@ class Scorer:
             off_why: tuple[Reason, ...] = ()
             spans: tuple[Span, ...] = ()
             if explain:
-                spam_c = self._spam.contributions(spam_blocks, i)
+                spam_c = self._spam.contributions(spam_blocks, i, table)
                 words = word_weights(spam_c, clean)
                 context = {"language": language, "site_languages": site_languages}
                 spam_why = spam_reasons(spam_c, words, clean, context)
                 spans = spam_spans(words, spam_c, normalized[i])
-                off_why = off_topic_reasons(self._off_topic.contributions(off_blocks, i))
+                off_why = off_topic_reasons(self._off_topic.contributions(off_blocks, i, table))
             results.append(
                 Scores(
                     spam=round(float(spam_p[i]), 4),

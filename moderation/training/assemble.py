@@ -26,7 +26,10 @@ def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def has_context(frame: pd.DataFrame) -> pd.Series:
-    """Rows that come with a post or a site subject (needed to judge off-topic)."""
+    """Rows that come with a post or a site subject (needed to judge off-topic); read from a
+    ``context`` column when the rows carry one instead of their post (see ``out_of_core``)."""
+    if "context" in frame.columns:
+        return frame["context"].astype(bool)
     return (frame["post_body"].str.strip() != "") | (frame["post_title"].str.strip() != "")
 
 
@@ -91,10 +94,14 @@ def prepare_all(frame: pd.DataFrame, n_jobs: int = 2) -> pd.DataFrame:
     prepared = Parallel(n_jobs=n_jobs if len(chunks) > 1 else 1)(
         delayed(_prepare_chunk)(chunk[INPUT_COLUMNS]) for chunk in chunks
     )
-    added = pd.concat(prepared, ignore_index=True)
+    return joined(frame, pd.concat(prepared, ignore_index=True))
+
+
+def joined(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """Canonical rows beside what ``prepare`` added to them (row for row)."""
     extra = [c for c in added.columns if c not in INPUT_COLUMNS]
     original = frame.reset_index(drop=True).rename(columns={"language": "dataset_language"})
-    return pd.concat([original, added[extra]], axis=1)
+    return pd.concat([original, added[extra].reset_index(drop=True)], axis=1)
 
 
 def _prepare_chunk(chunk: pd.DataFrame) -> pd.DataFrame:

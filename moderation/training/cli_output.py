@@ -15,6 +15,7 @@ from moderation.registry import Registry
 from moderation.training.assemble import combine, prepare_all, with_swapped
 from moderation.training.evaluate import TASKS, evaluate
 from moderation.training.formats import load_dataset
+from moderation.training.out_of_core import StreamSettings, train_out_of_core
 from moderation.training.train import train
 
 
@@ -37,15 +38,20 @@ def metrics_table(title: str, metrics: dict[str, Any]) -> Table:
 
 def run_training(
     specs: list[str], models_dir: Path, promote: bool, seed: int, console: Console,
-    force: bool = False, rule: PromotionRule | None = None,
+    force: bool = False, rule: PromotionRule | None = None, stream: StreamSettings | None = None,
 ) -> bool:  # fmt: skip
     """Train with per-stage progress on ``console`` (stderr); print the version id on stdout.
-    False when a promotion was asked for and refused by the guard."""
-    console.print(f"training on {len(specs)} dataset(s): {', '.join(specs)}")
-    result = train(
-        specs, models_dir, promote=promote, seed=seed, force=force, rule=rule,
-        progress=lambda stage, seconds: console.print(f"  [green]✓[/green] {stage} [dim]{seconds:.1f}s[/dim]"),
-    )  # fmt: skip
+    False when a promotion was asked for and refused by the guard. ``stream``: out of core."""
+    how = f" out of core, {stream.chunk_rows} rows at a time" if stream else ""
+    console.print(f"training{how} on {len(specs)} dataset(s): {', '.join(specs)}")
+
+    def progress(stage: str, seconds: float) -> None:
+        console.print(f"  [green]✓[/green] {stage} [dim]{seconds:.1f}s[/dim]")
+
+    if stream:
+        result = train_out_of_core(specs, models_dir, stream, promote, seed, progress, force, rule)
+    else:
+        result = train(specs, models_dir, promote=promote, seed=seed, force=force, rule=rule, progress=progress)
     console.print(metrics_table(f"model {result.version.version} on the held-out test split", result.metrics))
     state = "current" if result.promoted else "not current (use --promote)"
     if result.refused:

@@ -64,7 +64,11 @@ def measure(bundle: ModelBundle, rows: pd.DataFrame) -> dict[str, Any]:
     """``evaluate`` metrics per task (at 0.5), plus ``at_remove`` at the version's own thresholds."""
     if rows.empty:
         return {}
-    probabilities = predict(bundle, rows)
+    return measured(bundle, rows, predict(bundle, rows))
+
+
+def measured(bundle: ModelBundle, rows: pd.DataFrame, probabilities: dict[str, np.ndarray]) -> dict[str, Any]:
+    """``measure`` from the version's probabilities on ``rows``, computed beforehand."""
     metrics = evaluate_predictions(rows, probabilities)
     thresholds = {"spam": bundle.spam_thresholds.remove_at, "off_topic": bundle.off_topic_thresholds.remove_at}
     for task, _, truth, scores in judged(rows, probabilities):

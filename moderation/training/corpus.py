@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -43,11 +44,26 @@ def text_key(text: str) -> str:
     return re.sub(r"[\W_]+", " ", folded).strip()
 
 
+def text_digest(text: str) -> bytes:
+    """sha256 of the text key: its first 4 bytes decide the split, the next 8 name the text."""
+    return hashlib.sha256(text_key(text).encode("utf-8")).digest()
+
+
+def split_of_digest(digest: bytes) -> str:
+    """The split a ``text_digest`` falls on (see ``split_of``)."""
+    return "test" if int.from_bytes(digest[:4], "big") / 2**32 < TEST_SHARE else "train"
+
+
+def text_id(digest: bytes) -> int:
+    """A 64-bit number naming a text (its key), from its ``text_digest``: equal texts get equal ids,
+    and two different texts among ten million share one with odds of about 3 in a million."""
+    return int.from_bytes(digest[4:12], "big")
+
+
 def split_of(text: str) -> str:
     """``test`` for about one text in five, ``train`` otherwise, decided by a hash of the text key,
     so the same text always falls on the same side whichever dataset or post it comes with."""
-    digest = hashlib.sha256(text_key(text).encode("utf-8")).digest()
-    return "test" if int.from_bytes(digest[:4], "big") / 2**32 < TEST_SHARE else "train"
+    return split_of_digest(text_digest(text))
 
 
 def with_split(frame: pd.DataFrame) -> pd.DataFrame:
@@ -65,15 +81,36 @@ def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def load_seed(folder: Path) -> pd.DataFrame:
-    """The project's own corpus: ``posts.csv`` and ``comments.csv`` joined into canonical rows."""
-    posts = _read_csv(folder / "posts.csv", POST_COLUMNS)
-    comments = _read_csv(folder / "comments.csv", COMMENT_COLUMNS)
-    unknown = sorted(set(comments["post_id"]) - set(posts["id"]))
+def _seed_rows(folder: Path, comments: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    unknown = sorted(set(comments["post_id"]) - set(posts["post_id"]))
     if unknown:
         raise DatasetError(f"{folder}/comments.csv names posts that posts.csv lacks: {unknown[:5]}")
-    posts = posts.rename(
-        columns={"id": "post_id", "title": "post_title", "body": "post_body", "tags": "post_tags"}
-    ).assign(site_languages=lambda p: p["language"])
     joined = comments.merge(posts, on="post_id", how="left", validate="many_to_one")
     return canonical(joined.assign(source="seed"))
+
+
+def _seed_posts(folder: Path) -> pd.DataFrame:
+    posts = _read_csv(folder / "posts.csv", POST_COLUMNS)
+    return posts.rename(
+        columns={"id": "post_id", "title": "post_title", "body": "post_body", "tags": "post_tags"}
+    ).assign(site_languages=lambda p: p["language"])
+
+
+def load_seed(folder: Path) -> pd.DataFrame:
+    """The project's own corpus: ``posts.csv`` and ``comments.csv`` joined into canonical rows."""
+    return _seed_rows(folder, _read_csv(folder / "comments.csv", COMMENT_COLUMNS), _seed_posts(folder))
+
+
+def seed_chunks(folder: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """``load_seed`` in chunks: the posts read whole, the comments ``chunk_rows`` at a time."""
+    posts = _seed_posts(folder)
+    try:
+        with pd.read_csv(folder / "comments.csv", dtype=str, keep_default_na=False, chunksize=chunk_rows) as reader:
+            for comments in reader:
+                if list(comments.columns) != COMMENT_COLUMNS:
+                    raise DatasetError(
+                        f"{folder}/comments.csv: columns {list(comments.columns)}, expected {COMMENT_COLUMNS}"
+                    )
+                yield _seed_rows(folder, comments, posts)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"cannot read {folder}/comments.csv: {exc}") from exc

@@ -9,14 +9,16 @@ import csv
 import gzip
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from moderation.errors import DatasetError
-from moderation.training.corpus import CANONICAL_COLUMNS, canonical, load_seed
+from moderation.training.corpus import CANONICAL_COLUMNS, canonical, load_seed, seed_chunks
 
 Loader = Callable[[Path], pd.DataFrame]
 TEXT_COLUMNS = ("text", "message", "comments", "comment", "teks", "content", "sms")
@@ -38,10 +40,7 @@ def _language_hint(path: Path) -> str:
     return next((lang for hint, lang in LANGUAGE_HINTS.items() if hint in str(path)), "")
 
 
-def load_youtube(path: Path) -> pd.DataFrame:
-    """YouTube Spam Collection CSV (COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS). DATE is left out and
-    a trailing U+FEFF stripped: both leak the label."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+def _youtube(raw: pd.DataFrame, path: Path, start: int) -> pd.DataFrame:
     return canonical(pd.DataFrame({
         "id": "yt-" + raw["COMMENT_ID"], "source": f"youtube:{path.stem}", "site_languages": "en",
         "language": "en", "author_name": raw["AUTHOR"], "content": raw["CONTENT"].str.rstrip("\ufeff"),
@@ -49,34 +48,26 @@ def load_youtube(path: Path) -> pd.DataFrame:
     }))  # fmt: skip
 
 
-def load_sms(path: Path) -> pd.DataFrame:
-    """SMS Spam Collection TSV (label TAB text, no header, no quoting)."""
-    raw = pd.read_csv(path, sep="\t", header=None, names=["label", "text"], quoting=csv.QUOTE_NONE, dtype=str)
+def _sms(raw: pd.DataFrame, path: Path, start: int) -> pd.DataFrame:
     return canonical(pd.DataFrame({
-        "id": [f"sms-{i}" for i in range(len(raw))], "source": f"sms:{path.stem}", "site_languages": "en",
-        "language": "en", "content": raw["text"], "label": _spam_or_ham(raw["label"], path),
+        "id": [f"sms-{start + i}" for i in range(len(raw))], "source": f"sms:{path.stem}", "site_languages": "en",
+        "language": "en", "content": raw["text"].to_numpy(), "label": _spam_or_ham(raw["label"], path).to_numpy(),
     }))  # fmt: skip
 
 
-def load_sms_translated(path: Path) -> pd.DataFrame:
-    """The SMS collection machine-translated (labels, text, text_hi, text_de, text_fr): the
-    translations only, since the English text is the SMS collection itself."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+def _sms_translated(raw: pd.DataFrame, path: Path, start: int) -> pd.DataFrame:
     frames = []
     for column in [c for c in raw.columns if c.startswith("text_")]:
         language = column.removeprefix("text_")
         frames.append(pd.DataFrame({
-            "id": [f"smsmt-{language}-{i}" for i in range(len(raw))], "source": f"sms_mt:{language}",
-            "site_languages": language, "language": language, "content": raw[column],
-            "label": _spam_or_ham(raw["labels"], path),
+            "id": [f"smsmt-{language}-{start + i}" for i in range(len(raw))], "source": f"sms_mt:{language}",
+            "site_languages": language, "language": language, "content": raw[column].to_numpy(),
+            "label": _spam_or_ham(raw["labels"], path).to_numpy(),
         }))  # fmt: skip
     return canonical(pd.concat(frames, ignore_index=True))
 
 
-def load_label_text(path: Path) -> pd.DataFrame:
-    """Any CSV with one text column and one spam/ham label column (Russian Telegram, Indonesian SMS
-    and YouTube, ViSpamReviews, ...)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+def _label_text(raw: pd.DataFrame, path: Path, start: int) -> pd.DataFrame:
     by_lower = {c.lower(): c for c in raw.columns}
     text = next((by_lower[c] for c in TEXT_COLUMNS if c in by_lower), None)
     label = next((by_lower[c] for c in LABEL_COLUMNS if c in by_lower), None)
@@ -84,10 +75,68 @@ def load_label_text(path: Path) -> pd.DataFrame:
         raise DatasetError(f"{path}: no text and label columns among {list(raw.columns)}")
     language = _language_hint(path)
     return canonical(pd.DataFrame({
-        "id": [f"{path.stem}-{i}" for i in range(len(raw))], "source": f"{path.parent.name}:{path.stem}",
-        "site_languages": language, "language": language, "content": raw[text],
-        "label": _spam_or_ham(raw[label], path),
+        "id": [f"{path.stem}-{start + i}" for i in range(len(raw))], "source": f"{path.parent.name}:{path.stem}",
+        "site_languages": language, "language": language, "content": raw[text].to_numpy(),
+        "label": _spam_or_ham(raw[label], path).to_numpy(),
     }))  # fmt: skip
+
+
+def _canonical(raw: pd.DataFrame, path: Path, start: int) -> pd.DataFrame:
+    return canonical(raw.assign(source=raw.get("source", path.stem)))
+
+
+@dataclass(frozen=True)
+class CsvFormat:
+    """A format read by ``pandas.read_csv`` (whole or in chunks) and turned into canonical rows,
+    chunk by chunk: ``convert(raw rows, path, number of raw rows before them)``."""
+
+    read: dict[str, Any]
+    convert: Callable[[pd.DataFrame, Path, int], pd.DataFrame]
+
+    def load(self, path: Path) -> pd.DataFrame:
+        return self.convert(pd.read_csv(path, **self.read), path, 0)
+
+    def chunks(self, path: Path, rows: int) -> Iterator[pd.DataFrame]:
+        start = 0
+        with pd.read_csv(path, chunksize=rows, **self.read) as reader:
+            for raw in reader:
+                yield self.convert(raw, path, start)
+                start += len(raw)
+
+
+TEXT_CSV = {"dtype": str, "keep_default_na": False}
+CSV_FORMATS = {
+    "youtube": CsvFormat(TEXT_CSV, _youtube),
+    "sms": CsvFormat(
+        {"sep": "\t", "header": None, "names": ["label", "text"], "quoting": csv.QUOTE_NONE, "dtype": str}, _sms
+    ),
+    "sms_translated": CsvFormat(TEXT_CSV, _sms_translated),
+    "label_text": CsvFormat(TEXT_CSV, _label_text),
+    "canonical": CsvFormat(TEXT_CSV, _canonical),
+}
+
+
+def load_youtube(path: Path) -> pd.DataFrame:
+    """YouTube Spam Collection CSV (COMMENT_ID, AUTHOR, DATE, CONTENT, CLASS). DATE is left out and
+    a trailing U+FEFF stripped: both leak the label."""
+    return CSV_FORMATS["youtube"].load(path)
+
+
+def load_sms(path: Path) -> pd.DataFrame:
+    """SMS Spam Collection TSV (label TAB text, no header, no quoting)."""
+    return CSV_FORMATS["sms"].load(path)
+
+
+def load_sms_translated(path: Path) -> pd.DataFrame:
+    """The SMS collection machine-translated (labels, text, text_hi, text_de, text_fr): the
+    translations only, since the English text is the SMS collection itself."""
+    return CSV_FORMATS["sms_translated"].load(path)
+
+
+def load_label_text(path: Path) -> pd.DataFrame:
+    """Any CSV with one text column and one spam/ham label column (Russian Telegram, Indonesian SMS
+    and YouTube, ViSpamReviews, ...)."""
+    return CSV_FORMATS["label_text"].load(path)
 
 
 def load_semeval(path: Path) -> pd.DataFrame:
@@ -167,8 +216,7 @@ def load_newsgroups(path: Path, posts: int = 1500, seed: int = 0) -> pd.DataFram
 
 def load_canonical(path: Path) -> pd.DataFrame:
     """A CSV in the canonical schema (columns missing from it are left empty)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return canonical(raw.assign(source=raw.get("source", path.stem)))
+    return CSV_FORMATS["canonical"].load(path)
 
 
 FORMATS: dict[str, Loader] = {
@@ -236,3 +284,22 @@ def load_format(fmt: str, path: Path) -> pd.DataFrame:
 def load_dataset(spec: str) -> pd.DataFrame:
     """Load ``PATH`` or ``FORMAT:PATH`` into the canonical schema."""
     return load_format(*resolve_spec(spec))
+
+
+def read_format(fmt: str, path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """``path`` in the canonical schema, in chunks of the rows of at most ``chunk_rows`` raw lines
+    (fewer canonical rows when lines are empty; the translated SMS set gives one row per
+    translation). The CSV formats and the seed corpus's comments are read chunk by chunk; SemEval
+    XML and 20 Newsgroups are read whole (small, and the newsgroup pairs are drawn across the whole
+    file), then handed over in chunks."""
+    try:
+        if fmt in CSV_FORMATS:
+            yield from CSV_FORMATS[fmt].chunks(path, chunk_rows)
+        elif fmt == "seed":
+            yield from seed_chunks(path, chunk_rows)
+        else:
+            whole = load_format(fmt, path)
+            for start in range(0, len(whole), chunk_rows):
+                yield whole.iloc[start : start + chunk_rows].reset_index(drop=True)
+    except (KeyError, ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"{path} as {fmt}: {exc}") from exc

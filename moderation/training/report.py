@@ -125,8 +125,11 @@ def write_report(
     prepared: pd.DataFrame,
     probabilities: dict[str, np.ndarray],
     bundle: ModelBundle | None = None,
+    mistakes: tuple[pd.DataFrame, dict[str, np.ndarray]] | None = None,
 ) -> Path:
-    """Write ``report.md`` and its plots into a version folder; returns the report's path."""
+    """Write ``report.md`` and its plots into a version folder; returns the report's path. The
+    mistakes are explained from ``prepared``, or from ``mistakes`` (whole rows with their
+    probabilities) when ``prepared`` holds only what the metrics need."""
     plots = _plots(folder, prepared, probabilities)
     metrics = metadata["metrics"]
     lines = [
@@ -161,7 +164,7 @@ def write_report(
         lines += [*_table(metrics[task]["by_source"], "dataset"), "", *_table(metrics[task]["by_language"], "language")]
     lines += ["", "## Where it is weak", "", *weaknesses(metrics)]
     if bundle is not None:
-        lines += ["", *mistakes_table(mistakes_by_reason(bundle, prepared, probabilities))]
+        lines += ["", *mistakes_table(mistakes_by_reason(bundle, *(mistakes or (prepared, probabilities))))]
     lines += ["", "## Plots", "", *[f"![{p}]({p})" for p in plots], ""]
     path = folder / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")

@@ -54,11 +54,41 @@ class TrainingResult:
     refused: str = ""  # why a --promote was refused by the guard
 
 
-def _dataset_record(fmt: str, path: Path, frame: pd.DataFrame) -> dict[str, Any]:
+def dataset_record(fmt: str, path: Path, label_counts: dict[str, int]) -> dict[str, Any]:
+    """What metadata says of one dataset: path, format, rows, rows per label and sha256."""
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     digest = sha256_file(files[0]) if len(files) == 1 else ",".join(sha256_file(f)[:16] for f in files)
-    labels = {str(k): int(v) for k, v in sorted(frame["label"].value_counts().items())}
-    return {"path": str(path), "format": fmt, "rows": len(frame), "labels": labels, "sha256": digest}
+    labels = {str(k): int(v) for k, v in sorted(label_counts.items())}
+    return {"path": str(path), "format": fmt, "rows": sum(labels.values()), "labels": labels, "sha256": digest}
+
+
+class Stages:
+    """Times the stages of a run into ``timings`` and reports each to ``progress`` when it ends."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 2)
+        if self.progress:
+            self.progress(name, self.timings[name])
+
+
+def libraries() -> dict[str, str]:
+    """Versions of the libraries a model version was trained with."""
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "joblib": joblib.__version__,
+        "langdetect": getattr(langdetect, "__version__", "1.0.9"),
+    }
 
 
 def new_version_id(now: datetime) -> str:
@@ -91,16 +121,8 @@ def train(
     """
     if not datasets:
         raise DatasetError("no datasets to train on")
-    timings: dict[str, float] = {}
-
-    @contextmanager
-    def stage(name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        yield
-        timings[name] = round(time.perf_counter() - started, 2)
-        if progress:
-            progress(name, timings[name])
-
+    stages = Stages(progress)
+    stage, timings = stages, stages.timings
     with stage("load"):
         resolved = [resolve_spec(spec) for spec in datasets]
         loaded = [(fmt, path, load_format(fmt, path)) for fmt, path in resolved]
@@ -125,16 +147,8 @@ def train(
     version_id = new_version_id(created)
     metadata = {
         "created_at": created.isoformat(timespec="seconds"),
-        "libraries": {
-            "python": platform.python_version(),
-            "scikit-learn": sklearn.__version__,
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "pandas": pd.__version__,
-            "joblib": joblib.__version__,
-            "langdetect": getattr(langdetect, "__version__", "1.0.9"),
-        },
-        "datasets": [_dataset_record(fmt, path, f) for fmt, path, f in loaded],
+        "libraries": libraries(),
+        "datasets": [dataset_record(fmt, path, f["label"].value_counts().to_dict()) for fmt, path, f in loaded],
         "rows": {
             "combined": len(frame),
             "train_spam": len(train_spam),
@@ -171,16 +185,25 @@ def _promote(
     rule: PromotionRule | None, force: bool,
 ) -> bool:  # fmt: skip
     """Promote through the guard, judged on this run's test split against the current version."""
+    champion = champion_of(registry, force)
     comparison = None
-    if registry.has_current():
-        try:
-            champion, checked = registry.load()
-        except ModelIntegrityError as exc:
-            if not force:
-                message = f"the current version cannot be loaded to compare with ({exc}); use --force"
-                raise PromotionRefused(message) from exc
-        else:
-            pair = {"champion": measure(champion, test), "challenger": measure(bundle, test)}
-            comparison = Comparison(checked.version, version, {f"{name} (test split)": pair})
+    if champion is not None:
+        pair = {"champion": measure(champion[1], test), "challenger": measure(bundle, test)}
+        comparison = Comparison(champion[0], version, {f"{name} (test split)": pair})
     promote_version(registry, version, comparison, rule or PromotionRule(), current_user(), force)
     return True
+
+
+def champion_of(registry: Registry, force: bool) -> tuple[str, ModelBundle] | None:
+    """The current version and its model, to compare a new one with; None when there is none, or
+    when it cannot be loaded and ``force`` is given (PromotionRefused without ``force``)."""
+    if not registry.has_current():
+        return None
+    try:
+        champion, checked = registry.load()
+    except ModelIntegrityError as exc:
+        if not force:
+            message = f"the current version cannot be loaded to compare with ({exc}); use --force"
+            raise PromotionRefused(message) from exc
+        return None
+    return checked.version, champion

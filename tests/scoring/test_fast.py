@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
-from moderation.scoring.fast import compile_columns, compile_probability, compile_tfidf, stack
+from moderation.registry import Registry
+from moderation.scoring.fast import (
+    HashedColumns,
+    compile_columns,
+    compile_probability,
+    compile_tfidf,
+    compile_transformer,
+    hashed_column,
+    stack,
+)
 from moderation.scoring.frame import comments_columns, prepare, prepare_columns
+from moderation.scoring.pipelines import TOKEN_PATTERN, hashed_tfidf
 from moderation.training.corpus import load_seed
 
 DOCS = ["Cheap pills at pills.example!", "tack för inlägget", "", "casino casino casino bonus", "zzz qqq"]
@@ -52,3 +62,48 @@ def test_compiled_pipelines_equal_scikit_learn(scorer, seed_dir):
         blocks = compile_columns(features)(table)
         assert np.allclose(stack(blocks).toarray(), features.transform(frame).toarray())
         assert np.allclose(compile_probability(classifier)(blocks), pipeline.predict_proba(frame)[:, 1])
+
+
+@pytest.mark.parametrize(
+    "hashing",
+    [
+        {"n_features": 2**10},
+        {"ngram_range": (1, 2), "token_pattern": TOKEN_PATTERN, "n_features": 2**12},
+        {"analyzer": "char_wb", "ngram_range": (2, 5), "n_features": 2**8},  # collisions on purpose
+        {"analyzer": "char", "ngram_range": (2, 3)},
+    ],
+)
+def test_compiled_hashed_tfidf_equals_transform(hashing):
+    pipeline = hashed_tfidf(**hashing).fit(DOCS[:2] + DOCS[3:] + ["more pills and more casino", "a b c I"])
+    compiled = compile_transformer(pipeline)
+    for docs in (DOCS, ODD_DOCS, DOCS[2:3], DOCS):  # the second time from cached words
+        fast, expected = compiled(docs), pipeline.transform(docs)
+        assert fast.shape == expected.shape
+        assert np.array_equal(fast.indptr, expected.indptr)
+        assert np.array_equal(fast.indices, expected.indices)
+        assert np.allclose(fast.data, expected.data)
+
+
+def test_hashed_column_is_the_column_hashing_vectorizer_gives():
+    hasher = HashingVectorizer(analyzer=lambda text: [text], alternate_sign=False, norm=None, n_features=2**20)
+    for term in ["pills", "casino bonus", " ca", "snabbkredit-direkt.example", "ß", "日本", "x" * 40]:
+        assert hasher.transform([term]).indices.tolist() == [hashed_column(term, 2**20)]
+
+
+def test_compiled_streamed_pipelines_equal_scikit_learn(streamed, seed_dir):
+    bundle, _ = Registry(streamed.result.version.path.parent).load()
+    rows = load_seed(seed_dir).sample(60, random_state=1)
+    frame, _ = prepare(rows)
+    table, _ = prepare_columns({c: frame[c].tolist() for c in comments_columns([])})
+    for pipeline in (bundle.spam, bundle.off_topic):
+        features, classifier = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
+        blocks = compile_columns(features)(table)
+        assert np.allclose(stack(blocks).toarray(), features.transform(frame).toarray())
+        assert np.allclose(compile_probability(classifier)(blocks), pipeline.predict_proba(frame)[:, 1])
+
+
+def test_hashed_column_cache_stays_bounded():
+    columns = HashedColumns(2**20, limit=3)
+    for term in ["a", "b", "c", "d", "e"]:
+        assert columns[term] == hashed_column(term, 2**20)
+        assert len(columns) <= 3

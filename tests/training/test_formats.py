@@ -5,11 +5,12 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from moderation.errors import DatasetError
 from moderation.training.corpus import CANONICAL_COLUMNS
-from moderation.training.formats import clean_newsgroup_text, detect_format, load_dataset
+from moderation.training.formats import clean_newsgroup_text, detect_format, load_dataset, load_format, read_format
 
 
 def write(path: Path, text: str) -> Path:
@@ -113,3 +114,29 @@ def test_unknown_file_is_a_clear_error(tmp_path):
 def test_unknown_label_values_are_a_clear_error(tmp_path):
     with pytest.raises(DatasetError, match="neither spam nor ham"):
         load_dataset(str(write(tmp_path / "t.csv", "text,label\nhello,maybe\n")))
+
+
+@pytest.mark.parametrize(
+    "fmt", ["youtube", "sms", "sms_translated", "label_text", "canonical", "semeval", "newsgroups"]
+)
+def test_chunked_reading_gives_the_rows_of_whole_reading(files, tmp_path, fmt):
+    path, rows = files[fmt], 1  # SemEval and 20 Newsgroups are read whole, then handed over in chunks
+    if fmt in ("youtube", "sms", "sms_translated", "label_text", "canonical"):  # make them several chunks long
+        lines = path.read_text(encoding="utf-8").splitlines()
+        header, lines = ([], lines) if fmt == "sms" else (lines[:1], lines[1:])
+        body = [line.replace("a1,", f"a1-{i},").replace("a2,", f"a2-{i},") for i in range(7) for line in lines]
+        path, rows = write(tmp_path / path.name, "\n".join(header + body) + "\n"), 3
+    whole = load_format(fmt, path)
+    chunks = list(read_format(fmt, path, chunk_rows=rows))
+    assert len(chunks) > 1
+    assert all(len(chunk) <= rows * (3 if fmt == "sms_translated" else 1) for chunk in chunks)
+    chunked = pd.concat(chunks, ignore_index=True)
+    assert list(chunked.columns) == CANONICAL_COLUMNS
+    by_id = ["id", "content", "label"]
+    assert chunked.sort_values(by_id).reset_index(drop=True).equals(whole.sort_values(by_id).reset_index(drop=True))
+
+
+def test_chunked_seed_corpus_gives_the_rows_of_whole_reading(seed_dir):
+    chunks = list(read_format("seed", seed_dir, chunk_rows=1000))
+    assert [len(c) for c in chunks] == [1000, 1000, 415]
+    assert pd.concat(chunks, ignore_index=True).equals(load_format("seed", seed_dir))
