@@ -128,6 +128,11 @@ class Registry:
         bundle = joblib.load(checked.path / str(checked.metadata.get("artifact", ARTIFACT)))
         if not isinstance(bundle, ModelBundle):
             raise ModelIntegrityError(f"{checked.version}: artifact holds {type(bundle).__name__}, not a model")
+        if mismatched := bundle.mismatched_blocks():
+            raise ModelIntegrityError(
+                f"{checked.version} was trained on other features than this code computes "
+                f"({'; '.join(mismatched)}); retrain it"
+            )
         return bundle, checked
 
     @staticmethod

@@ -159,7 +159,7 @@ def serve(
     settings = get_settings()
     try:  # say what is missing before uvicorn starts workers that would each fail on it
         settings.check()
-        Registry(settings.models_dir).verify(Registry(settings.models_dir).current())
+        Registry(settings.models_dir).load()  # verified, and trained on the features this code computes
     except (ValueError, ModerationError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc

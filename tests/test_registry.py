@@ -66,3 +66,15 @@ def test_unknown_or_malformed_version_is_not_found(registry_copy):
 def test_empty_registry_has_no_current(tmp_path):
     with pytest.raises(ModelNotFound, match="train"):
         Registry(tmp_path).current()
+
+
+def test_a_model_fitted_on_other_comment_signals_is_refused(registry_copy, monkeypatch):
+    """A version trained before a signal was added cannot score with this code: refused with a
+    clear error when loaded (the service does not start on it), not a shape error mid-request."""
+    import moderation.text.transformers as transformers
+
+    monkeypatch.setattr(transformers, "SIGNAL_NAMES", (*transformers.SIGNAL_NAMES, "a_new_signal"))
+    with pytest.raises(
+        ModelIntegrityError, match=r"spam signals: fitted on \d+ columns, this code computes \d+.*retrain"
+    ):
+        registry_copy.load()
