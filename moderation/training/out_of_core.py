@@ -35,21 +35,21 @@ from moderation.scoring.frame import INPUT_COLUMNS, prepare
 from moderation.scoring.pipelines import build_hashed_spam_pipeline, build_off_topic_pipeline
 from moderation.training.assemble import PREPARE_CHUNK, has_context, joined, off_topic_rows, swapped_pairs
 from moderation.training.compare import Comparison, measured
-from moderation.training.evaluate import evaluate_predictions, judged, predict, task_rows, threshold_for_precision
+from moderation.training.evaluate import evaluate_predictions, predict, task_rows
 from moderation.training.formats import read_format, resolve_spec
 from moderation.training.report import MAX_EXPLAINED, write_report
 from moderation.training.spill import Spill, stacked
 from moderation.training.stream import Reservoir, SeenTexts, keyed, without
 from moderation.training.train import (
-    REMOVE_PRECISION,
     Progress,
     Stages,
     TrainingResult,
     champion_of,
+    choose_remove_thresholds,
     dataset_record,
-    libraries,
     new_version_id,
     peak_memory_mb,
+    version_metadata,
 )
 
 CALIBRATION_SHARE = 0.1  # of the training rows at most, set aside to calibrate on
@@ -310,26 +310,15 @@ def _train(
         tested.add(swapped.loc[swapped["split"] == "test"], bundle, champion[1] if champion else None)
         test, probabilities = tested.table(), _joined(tested.probabilities)
         metrics = evaluate_predictions(test, probabilities)
-        chosen = {"spam": bundle.spam_thresholds, "off_topic": bundle.off_topic_thresholds}
-        for task, _, truth, scores in judged(test, probabilities):
-            chosen[task].remove_at = threshold_for_precision(truth, scores, REMOVE_PRECISION, floor=0.8)
+        choose_remove_thresholds(bundle, test, probabilities)
     created = datetime.now(UTC)
     version_id = new_version_id(created)
-    metadata = {
-        "created_at": created.isoformat(timespec="seconds"),
-        "libraries": libraries(),
-        "datasets": [dataset_record(fmt, path, first.labels.get(i, {})) for i, (fmt, path) in enumerate(resolved)],
-        "rows": {
-            "combined": len(first.seen) - len(conflicting),
-            "train_spam": fitted_rows,
-            "train_off_topic": len(off_topic),
-            "test": len(test),
-            "test_spam_rows": int(task_rows(test, "spam").sum()),
-            "test_off_topic_rows": int(task_rows(test, "off_topic").sum()),
-        },
-        "split_rule": "sha256 of the folded text; about 20% test (moderation.training.corpus.split_of)",
-        "seed": seed,
-        "out_of_core": {
+    metadata = version_metadata(
+        created,
+        [dataset_record(fmt, path, first.labels.get(i, {})) for i, (fmt, path) in enumerate(resolved)],
+        {"combined": len(first.seen) - len(conflicting), "train_spam": fitted_rows, "train_off_topic": len(off_topic)},
+        test, seed, metrics, bundle, stages.timings,
+        out_of_core={
             **asdict(settings),
             "repeated_texts_dropped": first.seen.dropped,
             "conflicting_texts_dropped": len(conflicting),
@@ -337,13 +326,7 @@ def _train(
             "off_topic_rows_offered": first.context.offered,
             "most_prepared_rows_held": first.most_prepared,
         },
-        "metrics": metrics,
-        "thresholds": {
-            "spam": vars(bundle.spam_thresholds).copy(),
-            "off_topic": vars(bundle.off_topic_thresholds).copy(),
-        },
-        "timings_s": stages.timings,
-    }
+    )  # fmt: skip
     with stages("save"):
         saved = registry.save(version_id, bundle, metadata)
         mistakes = (

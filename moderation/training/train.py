@@ -91,6 +91,41 @@ def libraries() -> dict[str, str]:
     }
 
 
+def choose_remove_thresholds(bundle: ModelBundle, test: pd.DataFrame, probabilities: dict[str, np.ndarray]) -> None:
+    """Set each task's remove threshold to the lowest score removing with ``REMOVE_PRECISION`` on
+    the test split (never below 0.8)."""
+    chosen = {"spam": bundle.spam_thresholds, "off_topic": bundle.off_topic_thresholds}
+    for task, _, truth, scores in judged(test, probabilities):
+        chosen[task].remove_at = threshold_for_precision(truth, scores, REMOVE_PRECISION, floor=0.8)
+
+
+def version_metadata(
+    created: datetime, datasets: list[dict[str, Any]], rows: dict[str, int], test: pd.DataFrame, seed: int,
+    metrics: dict[str, Any], bundle: ModelBundle, timings: dict[str, float], **extra: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """``metadata.json`` of a new version, whichever trainer fitted it (``extra``: its own details)."""
+    return {
+        "created_at": created.isoformat(timespec="seconds"),
+        "libraries": libraries(),
+        "datasets": datasets,
+        "rows": {
+            **rows,
+            "test": len(test),
+            "test_spam_rows": int(task_rows(test, "spam").sum()),
+            "test_off_topic_rows": int(task_rows(test, "off_topic").sum()),
+        },
+        "split_rule": "sha256 of the folded text; about 20% test (moderation.training.corpus.split_of)",
+        "seed": seed,
+        **extra,
+        "metrics": metrics,
+        "thresholds": {
+            "spam": vars(bundle.spam_thresholds).copy(),
+            "off_topic": vars(bundle.off_topic_thresholds).copy(),
+        },
+        "timings_s": timings,
+    }
+
+
 def new_version_id(now: datetime) -> str:
     """A sortable, unique-enough version id: UTC time plus a random suffix."""
     return f"{now:%Y%m%d-%H%M%S}-{np.random.default_rng().integers(16**4):04x}"
@@ -140,32 +175,14 @@ def train(
     with stage("evaluate"):
         probabilities = predict(bundle, test)
         metrics = evaluate_predictions(test, probabilities)
-        chosen = {"spam": bundle.spam_thresholds, "off_topic": bundle.off_topic_thresholds}
-        for task, _, truth, scores in judged(test, probabilities):
-            chosen[task].remove_at = threshold_for_precision(truth, scores, REMOVE_PRECISION, floor=0.8)
+        choose_remove_thresholds(bundle, test, probabilities)
     created = datetime.now(UTC)
     version_id = new_version_id(created)
-    metadata = {
-        "created_at": created.isoformat(timespec="seconds"),
-        "libraries": libraries(),
-        "datasets": [dataset_record(fmt, path, f["label"].value_counts().to_dict()) for fmt, path, f in loaded],
-        "rows": {
-            "combined": len(frame),
-            "train_spam": len(train_spam),
-            "train_off_topic": len(train_off),
-            "test": len(test),
-            "test_spam_rows": int(task_rows(test, "spam").sum()),
-            "test_off_topic_rows": int(task_rows(test, "off_topic").sum()),
-        },
-        "split_rule": "sha256 of the folded text; about 20% test (moderation.training.corpus.split_of)",
-        "seed": seed,
-        "metrics": metrics,
-        "thresholds": {
-            "spam": vars(bundle.spam_thresholds).copy(),
-            "off_topic": vars(bundle.off_topic_thresholds).copy(),
-        },
-        "timings_s": timings,
-    }
+    metadata = version_metadata(
+        created, [dataset_record(fmt, path, f["label"].value_counts().to_dict()) for fmt, path, f in loaded],
+        {"combined": len(frame), "train_spam": len(train_spam), "train_off_topic": len(train_off)},
+        test, seed, metrics, bundle, timings,
+    )  # fmt: skip
     registry = Registry(models_dir)
     with stage("save"):
         saved = registry.save(version_id, bundle, metadata)

@@ -138,5 +138,6 @@ def test_chunked_reading_gives_the_rows_of_whole_reading(files, tmp_path, fmt):
 
 def test_chunked_seed_corpus_gives_the_rows_of_whole_reading(seed_dir):
     chunks = list(read_format("seed", seed_dir, chunk_rows=1000))
-    assert [len(c) for c in chunks] == [1000, 1000, 415]
-    assert pd.concat(chunks, ignore_index=True).equals(load_format("seed", seed_dir))
+    whole = load_format("seed", seed_dir)
+    assert [len(c) for c in chunks] == [1000, 1000, len(whole) - 2000]
+    assert pd.concat(chunks, ignore_index=True).equals(whole)
