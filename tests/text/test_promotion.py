@@ -45,3 +45,9 @@ def test_engagement_bait_is_a_call_to_action(text):
 def test_talk_about_videos_and_sharing_is_not_a_call_to_action(text):
     assert calls_to_action(text) == []
     assert self_promotions(text) == []
+
+
+def test_shouting_counts_as_much_as_lower_case():
+    text = "SUBSCRIBE TO MY CHANNEL and Följ Mig for more, Visitez Mon Blog"
+    assert calls_to_action(text) == ["subscribe to my", "följ mig", "visitez mon"]
+    assert self_promotions(text) == ["my channel", "mon blog"]
