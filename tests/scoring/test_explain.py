@@ -32,11 +32,9 @@ def test_total_weight_is_kept():
 
 
 def test_contributions_add_up_to_the_calibrated_log_odds(scorer):
-    import numpy as np
-
     from moderation.domain import Comment, Post, Site
     from moderation.scoring.explain import LinearExplainer
-    from moderation.scoring.fast import compile_columns, compile_probability
+    from moderation.scoring.fast import compile_columns
     from moderation.scoring.frame import comments_columns, prepare_columns
 
     item = (
@@ -48,21 +46,14 @@ def test_contributions_add_up_to_the_calibrated_log_odds(scorer):
     pipeline = scorer.bundle.spam
     blocks = compile_columns(pipeline.named_steps["features"])(table)
     found = LinearExplainer(pipeline).contributions(blocks, 0)
-    inner = pipeline.named_steps["classifier"].calibrated_classifiers_[0]
-    a, b = inner.calibrators[0].a_, inner.calibrators[0].b_
-    baseline = -a * inner.estimator.intercept_[0] - b
-    total = baseline + sum(found.terms.values()) + sum(found.chars.values()) + sum(found.dense.values())
-    p = compile_probability(pipeline.named_steps["classifier"])(blocks)[0]
-    assert np.isclose(total, np.log(p / (1 - p)))
+    assert_contributions_add_up(pipeline, blocks, found)
 
 
 def test_hashed_contributions_add_up_and_name_the_comments_own_terms(streamed):
-    import numpy as np
-
     from moderation.domain import Comment, Post, Site
     from moderation.registry import Registry
     from moderation.scoring.explain import LinearExplainer
-    from moderation.scoring.fast import compile_columns, compile_probability
+    from moderation.scoring.fast import compile_columns
     from moderation.scoring.frame import comments_columns, prepare_columns
     from moderation.scoring.scorer import Scorer
 
@@ -78,14 +69,23 @@ def test_hashed_contributions_add_up_and_name_the_comments_own_terms(streamed):
     found = LinearExplainer(pipeline).contributions(blocks, 0, table)
     assert {"cheap", "pills", "cheap pills", "author:pills"} <= found.terms.keys()
     assert " pi" in found.chars
+    assert_contributions_add_up(pipeline, blocks, found)
+    scores = Scorer(bundle).score(*item)
+    assert scores.spam > 0.5
+    assert scores.spam_reasons
+    spans = {item[0].content[s.start : s.end].strip(".,!") for s in scores.spans}
+    assert spans & {"Cheap", "pills", "http://pills.example"}
+
+
+def assert_contributions_add_up(pipeline, blocks, found) -> None:
+    """The intercept plus every contribution is the log-odds of the calibrated probability."""
+    import numpy as np
+
+    from moderation.scoring.fast import compile_probability
+
     inner = pipeline.named_steps["classifier"].calibrated_classifiers_[0]
     a, b = inner.calibrators[0].a_, inner.calibrators[0].b_
     baseline = -a * inner.estimator.intercept_[0] - b
     total = baseline + sum(found.terms.values()) + sum(found.chars.values()) + sum(found.dense.values())
     p = compile_probability(pipeline.named_steps["classifier"])(blocks)[0]
     assert np.isclose(total, np.log(p / (1 - p)))
-    scores = Scorer(bundle).score(*item)
-    assert scores.spam > 0.5
-    assert scores.spam_reasons
-    spans = {item[0].content[s.start : s.end].strip(".,!") for s in scores.spans}
-    assert spans & {"Cheap", "pills", "http://pills.example"}
