@@ -60,10 +60,14 @@ def _plain(value: Reason | Span) -> dict[str, Any]:
     return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
 
 
+def find_id(session: Session, site_id: str, platform_id: str) -> int | None:
+    """The stored id of the platform's comment ``platform_id`` on a site, if any."""
+    return session.scalar(FIND_ID, {"site_id": site_id, "platform_id": platform_id})
+
+
 def find(session: Session, site_id: str, platform_id: str) -> CommentRow | None:
-    return session.scalar(
-        select(CommentRow).where(CommentRow.site_id == site_id, CommentRow.platform_id == platform_id)
-    )
+    comment_id = find_id(session, site_id, platform_id)
+    return session.get(CommentRow, comment_id) if comment_id is not None else None
 
 
 def policy_of(site: SiteRow) -> SitePolicy:
@@ -105,7 +109,7 @@ def receive(
 
     The caller commits; nothing is written when scoring or deciding fails.
     """
-    existing_id = session.scalar(FIND_ID, {"site_id": site.id, "platform_id": incoming.platform_id})
+    existing_id = find_id(session, site.id, incoming.platform_id)
     if existing_id is not None and not incoming.edited:
         return session.get_one(CommentRow, existing_id), False
     site_id, policy, shadow = site.id, policy_of(site), site.shadow_mode
@@ -132,12 +136,7 @@ def receive(
         setattr(row, key, value)
     row.revision += 1
     session.flush()
-    session.add(
-        DecisionRow(
-            comment_id=row.id, actor="model", action=verdict.action.value, note=verdict.note,
-            spam=scores.spam, off_topic=scores.off_topic, model_version=scores.model_version,
-        )
-    )  # fmt: skip
+    _record_decision(session, row.id, verdict.action, scores, verdict.note)
     return row, True
 
 
@@ -147,11 +146,16 @@ def _insert_new(session: Session, site_id: str, fields: dict[str, Any], action: 
     The returned row is not attached to ``session``: it is the answer, read and not changed."""
     values = {"site_id": site_id, "received_at": utcnow(), "revision": 1, **fields}
     comment_id = session.execute(INSERT_COMMENT, values).scalar_one()
+    _record_decision(session, comment_id, action, scores, fields["note"])
+    return CommentRow(id=comment_id, **values)
+
+
+def _record_decision(session: Session, comment_id: int, action: Action, scores: Scores, note: str) -> None:
+    """The model's decision on a comment, in its history."""
     session.execute(
         INSERT_DECISION,
         {
-            "comment_id": comment_id, "actor": "model", "action": action.value, "label": None, "note": fields["note"],
+            "comment_id": comment_id, "actor": "model", "action": action.value, "label": None, "note": note,
             "spam": scores.spam, "off_topic": scores.off_topic, "model_version": scores.model_version, "at": utcnow(),
         },
     )  # fmt: skip
-    return CommentRow(id=comment_id, **values)

@@ -96,9 +96,7 @@ class Registry:
     def verify(self, version: str) -> ModelVersion:
         """Check the artifact against its metadata: present, same sha256, same scikit-learn."""
         folder = self.folder(version)
-        if not (folder / METADATA).is_file():
-            raise ModelNotFound(f"no model version {version!r} in {self.root}")
-        metadata = self._metadata(folder)
+        metadata = self.metadata(version)
         artifact = folder / str(metadata.get("artifact", ARTIFACT))
         if not artifact.is_file():
             raise ModelIntegrityError(f"{version}: artifact {artifact.name} is missing")

@@ -154,6 +154,7 @@ def serve(
     """Run the HTTP service (uvicorn)."""
     import uvicorn
 
+    from moderation.api.metrics import MULTIPROCESS_DIR
     from moderation.workers import APP, Workers
 
     settings = get_settings()
@@ -163,19 +164,19 @@ def serve(
     except (ValueError, ModerationError) as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    processes = workers or settings.workers
+    processes, host, port = workers or settings.workers, host or settings.host, port or settings.port
     metrics_dir = None
-    if processes > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if processes > 1 and not os.environ.get(MULTIPROCESS_DIR):
         # Each worker writes its metrics here, so any worker's /metrics answers for all of them.
         metrics_dir = tempfile.mkdtemp(prefix="moderation-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        os.environ[MULTIPROCESS_DIR] = metrics_dir
     try:
         if processes > 1:  # a listening socket per worker: see moderation/workers.py
-            Workers(host or settings.host, port or settings.port, processes).run()
+            Workers(host, port, processes).run()
         else:
-            uvicorn.run(APP, factory=True, host=host or settings.host, port=port or settings.port, log_level="info")
+            uvicorn.run(APP, factory=True, host=host, port=port, log_level="info")
     except OSError as exc:  # the address is taken, or not this machine's
-        err.print(f"[red]error:[/red] cannot listen on {host or settings.host}:{port or settings.port}: {exc}")
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port}: {exc}")
         raise typer.Exit(2) from exc
     finally:
         if metrics_dir:

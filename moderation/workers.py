@@ -27,19 +27,20 @@ APP = "moderation.api.app:create_app"
 RESTART_PAUSE_S = 1.0
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port`` beside other processes' sockets on the same address."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+def bound_socket(host: str, port: int, shared: bool) -> socket.socket:
+    """A TCP socket bound to ``host:port``; ``shared``: beside other processes' sockets bound so too
+    (``SO_REUSEPORT``)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     return sock
 
 
 def _worker(host: str, port: int, log_level: str) -> None:
     config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level)
-    uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
+    uvicorn.Server(config).run(sockets=[bound_socket(host, port, shared=True)])
 
 
 class Workers:
@@ -67,9 +68,7 @@ class Workers:
         # Fail here, once, if anything listens on the address already. This probe does not set
         # SO_REUSEPORT, so it also fails beside another running copy of this service (whose
         # sockets do), instead of silently sharing its connections.
-        with socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((self.host, self.port))
+        bound_socket(self.host, self.port, shared=False).close()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._stop)
         self.processes = [self._start_one() for _ in range(self.count)]

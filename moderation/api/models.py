@@ -39,7 +39,7 @@ class LiveModel:
     def scorer(self) -> Scorer:
         if self.check_due:
             with self._lock:
-                if time.monotonic() - self._checked >= self.check_every_s:
+                if self.check_due:
                     self._checked = time.monotonic()
                     current = self.registry.current()
                     if current != self._scorer.version:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.pipeline import Pipeline
 
 from moderation.domain import Reason, Span
-from moderation.scoring.fast import hashed_column
+from moderation.scoring.fast import HashedColumns
 from moderation.table import Table
 from moderation.text.normalize import NormalizedText
 from moderation.text.signals import EMAIL, find_emails, find_links, find_phones, phone_matches
@@ -62,7 +63,7 @@ class LinearExplainer:
             scaler = steps.get("scale")
             hasher = steps.get("hash")
             if isinstance(hasher, HashingVectorizer):
-                terms: Any = hasher
+                terms: Any = HashedTerms(hasher.build_analyzer(), HashedColumns(hasher.n_features))
             else:
                 terms = [str(n) for n in transformer.get_feature_names_out()]
             self.blocks.append((name, features.output_indices_[name], scaler, terms, columns))
@@ -87,7 +88,7 @@ class LinearExplainer:
             elif group in found:
                 start, end = block.indptr[i], block.indptr[i + 1]
                 columns, values = block.indices[start:end].tolist(), block.data[start:end].tolist()
-                if isinstance(names, HashingVectorizer):
+                if isinstance(names, HashedTerms):
                     if table is not None:
                         value_of = dict(zip(columns, values, strict=True))
                         found[group].update(_hashed_terms(names, str(table[column][i]), value_of, self.coef, at))
@@ -100,14 +101,22 @@ class LinearExplainer:
         return Contributions(terms=terms, chars=found["char"], dense=dense, raw=raw, means=means)
 
 
+@dataclass(frozen=True)
+class HashedTerms:
+    """How a hashed block finds a text's terms and their columns (built once per explainer)."""
+
+    analyze: Callable[[str], list[str]]
+    columns: HashedColumns
+
+
 def _hashed_terms(
-    hasher: HashingVectorizer, text: str, value_of: dict[int, float], coef: np.ndarray, at: int
+    hashed: HashedTerms, text: str, value_of: dict[int, float], coef: np.ndarray, at: int
 ) -> dict[str, float]:
     """The contribution of each distinct term of ``text`` in a hashed block: its column's weight
     times value, shared between the text's terms hashed to that column."""
     by_column: dict[int, list[str]] = defaultdict(list)
-    for term in dict.fromkeys(hasher.build_analyzer()(text)):
-        by_column[hashed_column(term, hasher.n_features)].append(term)
+    for term in dict.fromkeys(hashed.analyze(text)):
+        by_column[hashed.columns[term]].append(term)
     return {
         term: float(coef[at + k] * value_of[k]) / len(terms)
         for k, terms in by_column.items()

@@ -27,14 +27,13 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
 
 from moderation.errors import DatasetError, PromotionRefused
-from moderation.promotion import PromotionRule, current_user
-from moderation.promotion import promote as promote_version
+from moderation.promotion import PromotionRule
 from moderation.registry import Registry
 from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.frame import INPUT_COLUMNS, prepare
 from moderation.scoring.pipelines import build_hashed_spam_pipeline, build_off_topic_pipeline
 from moderation.training.assemble import PREPARE_CHUNK, has_context, joined, off_topic_rows, swapped_pairs
-from moderation.training.compare import Comparison, measured
+from moderation.training.compare import measured
 from moderation.training.evaluate import evaluate_predictions, predict, task_rows
 from moderation.training.formats import read_format, resolve_spec
 from moderation.training.report import MAX_EXPLAINED, write_report
@@ -49,6 +48,7 @@ from moderation.training.train import (
     dataset_record,
     new_version_id,
     peak_memory_mb,
+    promote_through_guard,
     version_metadata,
 )
 
@@ -337,16 +337,12 @@ def _train(
     promoted = False
     if not refused and (not registry.has_current() or promote):
         with stages("promote"):
-            comparison = None
-            if champion is not None:
-                name = ", ".join(str(path) for _, path in resolved) + " (test split)"
-                pair = {
-                    "champion": measured(champion[1], test, _joined(tested.champion)),
-                    "challenger": measured(bundle, test, probabilities),
-                }
-                comparison = Comparison(champion[0], saved.version, {name: pair})
             try:
-                promote_version(registry, saved.version, comparison, rule or PromotionRule(), current_user(), force)
+                promote_through_guard(
+                    registry, saved.version, measured(bundle, test, probabilities),
+                    (champion[0], measured(champion[1], test, _joined(tested.champion))) if champion else None,
+                    ", ".join(str(path) for _, path in resolved) + " (test split)", rule, force,
+                )  # fmt: skip
                 promoted = True
             except PromotionRefused as exc:
                 refused = str(exc)

@@ -27,7 +27,7 @@ from moderation.registry import ModelVersion, Registry, sha256_file
 from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
 from moderation.training.assemble import combine, prepare_all, training_tables
-from moderation.training.compare import Comparison, measure
+from moderation.training.compare import Comparison, measure, measured
 from moderation.training.evaluate import (
     evaluate_predictions,
     judged,
@@ -156,8 +156,8 @@ def train(
     """
     if not datasets:
         raise DatasetError("no datasets to train on")
-    stages = Stages(progress)
-    stage, timings = stages, stages.timings
+    stage = Stages(progress)
+    timings = stage.timings
     with stage("load"):
         resolved = [resolve_spec(spec) for spec in datasets]
         loaded = [(fmt, path, load_format(fmt, path)) for fmt, path in resolved]
@@ -191,24 +191,28 @@ def train(
     if not registry.has_current() or promote:
         with stage("promote"):
             try:
-                promoted = _promote(registry, saved.version, bundle, test, ", ".join(datasets), rule, force)
+                champion = champion_of(registry, force)
+                promote_through_guard(
+                    registry, saved.version, measured(bundle, test, probabilities),
+                    (champion[0], measure(champion[1], test)) if champion else None,
+                    ", ".join(datasets) + " (test split)", rule, force,
+                )  # fmt: skip
+                promoted = True
             except PromotionRefused as exc:
                 refused = str(exc)
     return TrainingResult(saved, promoted, metrics, timings, peak_memory_mb(), refused)
 
 
-def _promote(
-    registry: Registry, version: str, bundle: ModelBundle, test: pd.DataFrame, name: str,
-    rule: PromotionRule | None, force: bool,
-) -> bool:  # fmt: skip
-    """Promote through the guard, judged on this run's test split against the current version."""
-    champion = champion_of(registry, force)
+def promote_through_guard(
+    registry: Registry, version: str, challenger: dict[str, Any], champion: tuple[str, dict[str, Any]] | None,
+    set_name: str, rule: PromotionRule | None, force: bool,
+) -> None:  # fmt: skip
+    """Make ``version`` current if the guard finds it no worse than the champion (its version and
+    metrics) on one evaluation set, both measured by ``compare.measured``; PromotionRefused if not."""
     comparison = None
     if champion is not None:
-        pair = {"champion": measure(champion[1], test), "challenger": measure(bundle, test)}
-        comparison = Comparison(champion[0], version, {f"{name} (test split)": pair})
+        comparison = Comparison(champion[0], version, {set_name: {"champion": champion[1], "challenger": challenger}})
     promote_version(registry, version, comparison, rule or PromotionRule(), current_user(), force)
-    return True
 
 
 def champion_of(registry: Registry, force: bool) -> tuple[str, ModelBundle] | None:

@@ -73,7 +73,11 @@ def test_compiled_pipelines_equal_scikit_learn(scorer, seed_dir):
         {"analyzer": "char", "ngram_range": (2, 3)},
     ],
 )
-def test_compiled_hashed_tfidf_equals_transform(hashing):
+def test_compiled_hashed_tfidf_equals_transform(hashing, monkeypatch):
+    import moderation.scoring.fast as fast_module
+
+    hashed = []  # the compiled path hashes terms itself; scikit-learn's fallback would not
+    monkeypatch.setattr(fast_module, "hashed_column", lambda term, n: hashed.append(term) or hashed_column(term, n))
     pipeline = hashed_tfidf(**hashing).fit(DOCS[:2] + DOCS[3:] + ["more pills and more casino", "a b c I"])
     compiled = compile_transformer(pipeline)
     for docs in (DOCS, ODD_DOCS, DOCS[2:3], DOCS):  # the second time from cached words
@@ -82,6 +86,7 @@ def test_compiled_hashed_tfidf_equals_transform(hashing):
         assert np.array_equal(fast.indptr, expected.indptr)
         assert np.array_equal(fast.indices, expected.indices)
         assert np.allclose(fast.data, expected.data)
+    assert hashed, "the compiled path was not taken"
 
 
 def test_hashed_column_is_the_column_hashing_vectorizer_gives():
