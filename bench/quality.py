@@ -24,6 +24,7 @@ from sklearn.pipeline import Pipeline
 from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
 from moderation.training.assemble import training_tables
 from moderation.training.evaluate import binary_metrics, evaluate_predictions
+from moderation.training.weights import spam_fit_params
 
 
 def baseline() -> Pipeline:
@@ -34,12 +35,13 @@ def baseline() -> Pipeline:
 
 def fit_both(train_spam: pd.DataFrame, train_off: pd.DataFrame) -> dict[str, dict[str, Any]]:
     models: dict[str, dict[str, Any]] = {"ours": {}, "baseline": {}}
-    for name, build_spam, build_off in (
-        ("ours", build_spam_pipeline, build_off_topic_pipeline),
-        ("baseline", baseline, baseline),
+    for name, build_spam, build_off, weighted in (
+        ("ours", build_spam_pipeline, build_off_topic_pipeline, True),
+        ("baseline", baseline, baseline, False),
     ):
         started = time.perf_counter()
-        models[name]["spam"] = build_spam().fit(train_spam, train_spam["label"].eq("spam"))
+        weights = spam_fit_params(train_spam) if weighted else {}
+        models[name]["spam"] = build_spam().fit(train_spam, train_spam["label"].eq("spam"), **weights)
         models[name]["off_topic"] = build_off().fit(train_off, train_off["label"].eq("off_topic"))
         models[name]["fit_s"] = round(time.perf_counter() - started, 1)
     return models
@@ -64,8 +66,8 @@ def leave_one_video_out(prepared: pd.DataFrame) -> dict[str, Any]:
         train = prepared.loc[~held & (youtube | prepared["split"].eq("train"))]
         test = prepared.loc[held]
         truth = test["label"].eq("spam").to_numpy()
-        for name, build in (("ours", build_spam_pipeline), ("baseline", baseline)):
-            model = build().fit(train, train["label"].eq("spam"))
+        for name, build, weights in (("ours", build_spam_pipeline, spam_fit_params(train)), ("baseline", baseline, {})):
+            model = build().fit(train, train["label"].eq("spam"), **weights)
             results[name][video] = binary_metrics(truth, model.predict_proba(test)[:, 1])
     for name in results:
         per_video = [results[name][v] for v in VIDEOS]

@@ -24,14 +24,14 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.frozen import FrozenEstimator
-from sklearn.preprocessing import StandardScaler
 
 from moderation.errors import DatasetError, PromotionRefused
 from moderation.promotion import PromotionRule
 from moderation.registry import Registry
 from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.frame import INPUT_COLUMNS, prepare
-from moderation.scoring.pipelines import build_hashed_spam_pipeline, build_off_topic_pipeline
+from moderation.scoring.pipelines import SIGNAL_WEIGHT, build_hashed_spam_pipeline, build_off_topic_pipeline
+from moderation.scoring.scaling import WeightedScaler
 from moderation.training.assemble import PREPARE_CHUNK, has_context, joined, off_topic_rows, swapped_pairs
 from moderation.training.compare import measured
 from moderation.training.evaluate import evaluate_predictions, predict, task_rows
@@ -105,7 +105,7 @@ class FirstPass:
         self.features: ColumnTransformer | None = None
         self.frequencies: dict[str, np.ndarray] = {}
         self.documents = 0
-        self.scaler = StandardScaler()
+        self.scaler = WeightedScaler(weight=SIGNAL_WEIGHT)
         self.context = Reservoir(settings.context_rows, seed + 1)
         self.seed_rows = Reservoir(settings.context_rows, seed + 2)
         self.labels: dict[int, dict[str, int]] = {}

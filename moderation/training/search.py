@@ -16,6 +16,7 @@ from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pi
 from moderation.training.assemble import combine, prepare_all, training_tables
 from moderation.training.corpus import text_key
 from moderation.training.formats import load_dataset
+from moderation.training.weights import spam_fit_params
 
 BUILDERS = {"spam": build_spam_pipeline, "off_topic": build_off_topic_pipeline}
 
@@ -76,7 +77,8 @@ def search(
     folds_split = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed)
     searcher = GridSearchCV(BUILDERS[task](), as_params(grid), scoring="f1", cv=folds_split, refit=False)
     with backend(backend_name, n_jobs, address):
-        searcher.fit(rows, rows["label"].eq(task), groups=rows["content"].map(text_key))
+        weights = spam_fit_params(rows) if task == "spam" else {}
+        searcher.fit(rows, rows["label"].eq(task), groups=rows["content"].map(text_key), **weights)
     results = searcher.cv_results_
     candidates = [
         Candidate(dict(params), round(float(mean), 4), round(float(std), 4), round(float(fit), 2))

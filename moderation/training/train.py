@@ -37,6 +37,7 @@ from moderation.training.evaluate import (
 )
 from moderation.training.formats import load_format, resolve_spec
 from moderation.training.report import write_report
+from moderation.training.weights import spam_fit_params
 
 REMOVE_PRECISION = 0.98  # automatic removal must be right this often on the test split
 Progress = Callable[[str, float], None]
@@ -168,7 +169,9 @@ def train(
     if train_spam["label"].eq("spam").sum() < 2 or train_off["label"].eq("off_topic").sum() < 2:
         raise DatasetError("the training split needs spam, ham and off-topic comments with posts")
     with stage("fit spam"):
-        spam = build_spam_pipeline(**(spam_params or {})).fit(train_spam, train_spam["label"].eq("spam"))
+        spam = build_spam_pipeline(**(spam_params or {})).fit(
+            train_spam, train_spam["label"].eq("spam"), **spam_fit_params(train_spam)
+        )
     with stage("fit off-topic"):
         off = build_off_topic_pipeline(**(off_topic_params or {})).fit(train_off, train_off["label"].eq("off_topic"))
     bundle = ModelBundle(spam=spam, off_topic=off)
