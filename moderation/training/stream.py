@@ -101,10 +101,6 @@ class Reservoir:
             both, priorities = both.iloc[keep].reset_index(drop=True), priorities[keep]
         self.rows, self.priorities = both.reset_index(drop=True), priorities
 
-    def sample(self, limit: int | None = None) -> pd.DataFrame:
-        """The sampled rows (at most ``limit`` of them: still a uniform sample, the lowest priorities)."""
-        if self.rows is None:
-            return pd.DataFrame()
-        if limit is None or limit >= len(self.rows):
-            return self.rows
-        return self.rows.iloc[np.sort(np.argsort(self.priorities)[:limit])].reset_index(drop=True)
+    def sample(self) -> pd.DataFrame:
+        """The sampled rows."""
+        return pd.DataFrame() if self.rows is None else self.rows
