@@ -27,11 +27,10 @@ import numpy as np
 import pandas as pd
 from common import ROOT, VIDEOS
 
-from moderation.scoring.pipelines import build_spam_pipeline
 from moderation.training.assemble import combine, prepare_all
 from moderation.training.evaluate import binary_metrics
 from moderation.training.formats import load_dataset
-from moderation.training.weights import spam_fit_params
+from moderation.training.weights import fit_spam
 
 LABEL_COUNTS = (0, 50, 100, 200, 400, 800)
 REPEATS = (1, 2, 4, 8)
@@ -60,7 +59,7 @@ def label_curve(shared: Path) -> list[dict[str, Any]]:
             runs = []
             for order in range(ORDERS):  # which labels arrive first changes small-N results a lot
                 rows = pd.concat([seed_train, train.sample(frac=1.0, random_state=order).iloc[:n]], ignore_index=True)
-                model = build_spam_pipeline().fit(rows, rows["label"].eq("spam"), **spam_fit_params(rows))
+                model = fit_spam(rows)
                 runs.append(binary_metrics(truth, model.predict_proba(test)[:, 1]))
             summary = {
                 key: [round(float(np.mean([r[key] for r in runs])), 3), min(r[key] for r in runs), max(r[key] for r in runs)]

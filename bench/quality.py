@@ -21,10 +21,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
+from moderation.scoring.pipelines import build_off_topic_pipeline
 from moderation.training.assemble import training_tables
 from moderation.training.evaluate import binary_metrics, evaluate_predictions
-from moderation.training.weights import spam_fit_params
+from moderation.training.weights import fit_spam
 
 
 def baseline() -> Pipeline:
@@ -33,15 +33,18 @@ def baseline() -> Pipeline:
     return Pipeline([("features", features), ("classifier", LogisticRegression(max_iter=2000))])
 
 
+def fit_baseline_spam(rows: pd.DataFrame) -> Pipeline:
+    return baseline().fit(rows, rows["label"].eq("spam"))
+
+
 def fit_both(train_spam: pd.DataFrame, train_off: pd.DataFrame) -> dict[str, dict[str, Any]]:
     models: dict[str, dict[str, Any]] = {"ours": {}, "baseline": {}}
-    for name, build_spam, build_off, weighted in (
-        ("ours", build_spam_pipeline, build_off_topic_pipeline, True),
-        ("baseline", baseline, baseline, False),
+    for name, fit_spam_model, build_off in (
+        ("ours", fit_spam, build_off_topic_pipeline),
+        ("baseline", fit_baseline_spam, baseline),
     ):
         started = time.perf_counter()
-        weights = spam_fit_params(train_spam) if weighted else {}
-        models[name]["spam"] = build_spam().fit(train_spam, train_spam["label"].eq("spam"), **weights)
+        models[name]["spam"] = fit_spam_model(train_spam)
         models[name]["off_topic"] = build_off().fit(train_off, train_off["label"].eq("off_topic"))
         models[name]["fit_s"] = round(time.perf_counter() - started, 1)
     return models
@@ -66,8 +69,8 @@ def leave_one_video_out(prepared: pd.DataFrame) -> dict[str, Any]:
         train = prepared.loc[~held & (youtube | prepared["split"].eq("train"))]
         test = prepared.loc[held]
         truth = test["label"].eq("spam").to_numpy()
-        for name, build, weights in (("ours", build_spam_pipeline, spam_fit_params(train)), ("baseline", baseline, {})):
-            model = build().fit(train, train["label"].eq("spam"), **weights)
+        for name, fit_spam_model in (("ours", fit_spam), ("baseline", fit_baseline_spam)):
+            model = fit_spam_model(train)
             results[name][video] = binary_metrics(truth, model.predict_proba(test)[:, 1])
     for name in results:
         per_video = [results[name][v] for v in VIDEOS]

@@ -30,8 +30,7 @@ from moderation.promotion import PromotionRule
 from moderation.registry import Registry
 from moderation.scoring.bundle import ModelBundle
 from moderation.scoring.frame import INPUT_COLUMNS, prepare
-from moderation.scoring.pipelines import SIGNAL_WEIGHT, build_hashed_spam_pipeline, build_off_topic_pipeline
-from moderation.scoring.scaling import WeightedScaler
+from moderation.scoring.pipelines import build_hashed_spam_pipeline, build_off_topic_pipeline
 from moderation.training.assemble import PREPARE_CHUNK, has_context, joined, off_topic_rows, swapped_pairs
 from moderation.training.compare import measured
 from moderation.training.evaluate import evaluate_predictions, predict, task_rows
@@ -105,7 +104,7 @@ class FirstPass:
         self.features: ColumnTransformer | None = None
         self.frequencies: dict[str, np.ndarray] = {}
         self.documents = 0
-        self.scaler = WeightedScaler(weight=SIGNAL_WEIGHT)
+        self.scaler: Any = None  # the signals' scale step, unfitted, from the pipeline (see _add)
         self.context = Reservoir(settings.context_rows, seed + 1)
         self.seed_rows = Reservoir(settings.context_rows, seed + 2)
         self.labels: dict[int, dict[str, int]] = {}
@@ -127,6 +126,7 @@ class FirstPass:
             self.features = build_hashed_spam_pipeline().named_steps["features"]
             template, _ = prepare_rows(frame.iloc[:20], [], parallel)
             self.features.fit(template, template["label"].eq("spam"))
+            self.scaler = clone(self.features.named_transformers_["signals"].steps[-1][1])
         first_steps = [(name, t.steps[0][1], columns) for name, t, columns in _blocks(self.features)]
         rows, blocks = prepare_rows(frame, first_steps, parallel)
         self.most_prepared = max(self.most_prepared, len(rows))

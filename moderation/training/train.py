@@ -25,7 +25,7 @@ from moderation.promotion import PromotionRule, current_user
 from moderation.promotion import promote as promote_version
 from moderation.registry import ModelVersion, Registry, sha256_file
 from moderation.scoring.bundle import ModelBundle
-from moderation.scoring.pipelines import build_off_topic_pipeline, build_spam_pipeline
+from moderation.scoring.pipelines import build_off_topic_pipeline
 from moderation.training.assemble import combine, prepare_all, training_tables
 from moderation.training.compare import Comparison, measure, measured
 from moderation.training.evaluate import (
@@ -37,7 +37,7 @@ from moderation.training.evaluate import (
 )
 from moderation.training.formats import load_format, resolve_spec
 from moderation.training.report import write_report
-from moderation.training.weights import spam_fit_params
+from moderation.training.weights import fit_spam
 
 REMOVE_PRECISION = 0.98  # automatic removal must be right this often on the test split
 Progress = Callable[[str, float], None]
@@ -169,9 +169,7 @@ def train(
     if train_spam["label"].eq("spam").sum() < 2 or train_off["label"].eq("off_topic").sum() < 2:
         raise DatasetError("the training split needs spam, ham and off-topic comments with posts")
     with stage("fit spam"):
-        spam = build_spam_pipeline(**(spam_params or {})).fit(
-            train_spam, train_spam["label"].eq("spam"), **spam_fit_params(train_spam)
-        )
+        spam = fit_spam(train_spam, **(spam_params or {}))
     with stage("fit off-topic"):
         off = build_off_topic_pipeline(**(off_topic_params or {})).fit(train_off, train_off["label"].eq("off_topic"))
     bundle = ModelBundle(spam=spam, off_topic=off)

@@ -1,11 +1,15 @@
-"""How much each training row counts when a model is fitted."""
+"""How much each training row counts when the spam model is fitted, and that fit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from moderation.scoring.pipelines import build_spam_pipeline
 
 
 def source_weights(sources: Sequence[str] | pd.Series) -> np.ndarray:
@@ -25,3 +29,8 @@ def source_weights(sources: Sequence[str] | pd.Series) -> np.ndarray:
 def spam_fit_params(rows: pd.DataFrame) -> dict[str, np.ndarray]:
     """Keyword arguments for a spam pipeline's ``fit`` on ``rows``: the classifier's sample weights."""
     return {"classifier__sample_weight": source_weights(rows["source"])}
+
+
+def fit_spam(rows: pd.DataFrame, **params: Any) -> Pipeline:
+    """The spam pipeline (``params`` to ``set_params``) fitted on ``rows``, sources weighted."""
+    return build_spam_pipeline(**params).fit(rows, rows["label"].eq("spam"), **spam_fit_params(rows))
