@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ MAX_REASONS = 6
 MAX_SPANS = 8
 MIN_WEIGHT = 0.05  # log-odds; weaker signals are not worth a reader's time
 MIN_SPAN_WEIGHT = 0.01
+GRAM_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams are kept
 
 
 @dataclass(frozen=True)
@@ -79,22 +81,19 @@ class LinearExplainer:
             at = part.start  # block column k is feature at + k (no slicing: vocabularies are long)
             if scaler is not None:  # a scaled dense block: our signals and similarities
                 values = (block[i].toarray() if sparse.issparse(block) else np.asarray(block[i])).ravel()
-                unscaled = values * scaler.scale_ + scaler.mean_
-                for k, value in enumerate(values.tolist()):
-                    name = names[k]
-                    dense[name] = float(self.coef[at + k] * value)
-                    raw[name] = float(unscaled[k])
-                    means[name] = float(scaler.mean_[k])
+                dense.update(zip(names, (self.coef[at : at + len(values)] * values).tolist(), strict=True))
+                raw.update(zip(names, (values * scaler.scale_ + scaler.mean_).tolist(), strict=True))
+                means.update(zip(names, scaler.mean_.tolist(), strict=True))
             elif group in found:
                 start, end = block.indptr[i], block.indptr[i + 1]
-                columns, values = block.indices[start:end].tolist(), block.data[start:end].tolist()
+                columns, values = block.indices[start:end], block.data[start:end]
                 if isinstance(names, HashedTerms):
                     if table is not None:
-                        value_of = dict(zip(columns, values, strict=True))
+                        value_of = dict(zip(columns.tolist(), values.tolist(), strict=True))
                         found[group].update(_hashed_terms(names, str(table[column][i]), value_of, self.coef, at))
                     continue
-                for k, value in zip(columns, values, strict=True):
-                    found[group][names[k]] = float(self.coef[at + k] * value)
+                weights = (self.coef[at + columns] * values).tolist()
+                found[group].update(zip(map(names.__getitem__, columns.tolist()), weights, strict=True))
         terms = dict(found["word"])
         for name, weight in found["author"].items():
             terms[f"author:{name}"] = weight
@@ -125,27 +124,36 @@ def _hashed_terms(
     }
 
 
+@lru_cache(maxsize=GRAM_CACHE_SIZE)
+def _char_grams(token: str) -> frozenset[str]:
+    """The character 2- to 5-grams of a word inside its spaces, as the char_wb vectorizers see it."""
+    padded = f" {token} "
+    return frozenset(padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1))
+
+
 def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, int, str, float]]:
     """Each word of the clean text with its share of the word and character n-gram contributions."""
     tokens = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(clean)]
     holders: dict[str, list[int]] = defaultdict(list)
+    chars = contributions.chars
     for i, (_, _, token) in enumerate(tokens):
-        padded = f" {token} "
-        grams = {padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1)}
-        for gram in grams & contributions.chars.keys():
+        for gram in _char_grams(token) & chars.keys():
             holders[gram].append(i)
     weights = [0.0] * len(tokens)
     for gram, owners in holders.items():
         for i in owners:
-            weights[i] += contributions.chars[gram] / len(owners)
+            weights[i] += chars[gram] / len(owners)
     stripped = [token.strip(PUNCTUATION) for _, _, token in tokens]
+    positions: dict[str, list[int]] = defaultdict(list)
+    for i, word in enumerate(stripped):
+        positions[word].append(i)
     for term, weight in contributions.terms.items():
         if term.startswith("author:"):
             continue
         parts = term.split(" ")  # a bigram's weight is shared by its two words
         for part in parts:
             # link tokens ("pills.example") also sit inside longer words ("http://pills.example/x")
-            matches = [i for i, word in enumerate(stripped) if word == part or ("." in part and part in word)]
+            matches = [i for i, word in enumerate(stripped) if part in word] if "." in part else positions.get(part, [])
             for i in matches:  # and a repeated word's by its occurrences
                 weights[i] += weight / len(parts) / len(matches)
     return [(s, e, t, w) for (s, e, t), w in zip(tokens, weights, strict=True)]
@@ -246,8 +254,8 @@ def spam_reasons(
         if term.startswith("author:") and abs(weight) >= MIN_WEIGHT:
             candidates.append(Reason("author_name", f'author name has "{term[7:]}"', weight))
     for name, weight in contributions.dense.items():
-        text = _signal_text(name, clean, contributions.raw, context)
-        if text and abs(weight) >= MIN_WEIGHT:
+        text = _signal_text(name, clean, contributions.raw, context) if abs(weight) >= MIN_WEIGHT else None
+        if text:
             candidates.append(Reason(name, text, weight))
     return _top(candidates, "spam")
 
