@@ -9,7 +9,7 @@ the script turns it on only around the measured work:
 (after one comment, so imports and profiles are loaded). ``webhook``: 200 signed webhook requests
 in this process (after 100 unmeasured), SQLite in a temporary folder, the app called through
 httpx's ASGI transport (the client's work is counted too), scoring run inline instead of in the
-thread pool. Read the total from valgrind's ``Collected`` line.
+decision thread. Read the total from valgrind's ``Collected`` line.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def batch(models_dir: Path, explain: bool) -> None:
     instrument(False)
 
 
-async def inline(fn, *args):  # type: ignore[no-untyped-def]
+async def inline(request, fn, *args):  # type: ignore[no-untyped-def]
     return fn(*args)
 
 
@@ -70,7 +70,7 @@ def webhook(models_dir: Path) -> None:
         app = create_app(settings)
         with transaction(app.state.sessions) as session:
             secret = create_site(session, key, "bench", "Bench", languages=["sv"], topic="Sociala medier")["secret"]
-        moderation.api.comments.run_in_threadpool = inline  # type: ignore[assignment]
+        moderation.api.comments.run_decision = inline  # type: ignore[assignment]
 
         async def send() -> None:
             transport = httpx.ASGITransport(app=app)

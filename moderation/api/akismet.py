@@ -9,7 +9,6 @@ import csv
 import io
 
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from moderation.akismet import (
     usage,
 )
 from moderation.api import examples
-from moderation.api.deps import ScorerDep, SessionDep, SettingsDep
+from moderation.api.deps import ScorerDep, SessionDep, SettingsDep, run_decision
 from moderation.api.errors import RequestRejected
 from moderation.api.metrics import DECISIONS
 from moderation.config import Settings
@@ -111,7 +110,7 @@ async def comment_check(request: Request, session: SessionDep, scorer: ScorerDep
     params = await _params(request, settings)
     try:
         site = site_for_key(session, params.get("api_key"), params.get("blog", ""))
-        checked = await run_in_threadpool(_check_and_store, session, scorer, site, params)
+        checked = await run_decision(request, _check_and_store, session, scorer, site, params)
     except InvalidAkismetCall as exc:
         return _invalid(exc)
     if checked.result is CheckResult.HAM:

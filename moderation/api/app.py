@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if settings.callback_interval_s > 0:
             courier.stop()
+        app.state.decisions.shutdown(wait=True)
         metrics.process_ended()
 
     app = FastAPI(
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else 4)
+    app.state.decisions = ThreadPoolExecutor(threads, thread_name_prefix="decide")
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
     metrics.install(app, settings.max_in_flight)

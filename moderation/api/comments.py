@@ -6,12 +6,11 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.api import examples
-from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep
+from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep, run_decision
 from moderation.api.errors import RequestRejected, validated
 from moderation.api.metrics import DECISIONS
 from moderation.api.schemas import (
@@ -95,8 +94,8 @@ async def receive_comment(
         raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
     if not payload.content.strip():
         raise InvalidComment("content is empty")
-    # Scoring and storing are blocking work: off the event loop, so other requests keep flowing.
-    answer = await run_in_threadpool(_store_decision, session, scorer, site, payload)
+    # Scoring and storing are blocking work: on the decision thread, so the event loop keeps flowing.
+    answer = await run_decision(request, _store_decision, session, scorer, site, payload)
     # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
     return Response(answer.model_dump_json(), media_type="application/json")
 

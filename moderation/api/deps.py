@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,6 +14,15 @@ from sqlalchemy.orm import Session
 from moderation.config import Settings
 from moderation.scoring.scorer import Scorer
 from moderation.sites import Principal, authenticate
+
+T = TypeVar("T")
+
+
+async def run_decision(request: Request, work: Callable[..., T], *args: object) -> T:
+    """Run ``work(*args)`` (scoring and storing a comment: blocking) on the process's decision
+    threads (``Settings.decision_threads``), off the event loop."""
+    return await asyncio.get_running_loop().run_in_executor(request.app.state.decisions, partial(work, *args))
+
 
 # Dependencies that only read app state are coroutines: FastAPI runs a plain function in the
 # thread pool, a hop that costs more than what it calls.
@@ -24,7 +35,7 @@ async def get_settings(request: Request) -> Settings:
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A session for one request. Routes that write call ``commit()`` before they answer; anything
     uncommitted is rolled back when the request ends. (Opening a session does not connect; the
-    routes' database work runs in the thread pool or, for short lookups, inline.)"""
+    routes' database work runs in a thread or, for short lookups, inline.)"""
     with request.app.state.sessions() as session:
         yield session
 

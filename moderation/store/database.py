@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from moderation.store.sqlite_writer import SerializedWriterConnection
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -27,14 +29,15 @@ def _sqlite_pragmas(connection: Any, _: Any) -> None:
 
 def make_engine(url: str, pool_size: int = 5) -> Engine:
     """An engine for ``url`` with ``pool_size`` connections (10 more when busy, then a 5 s wait);
-    a SQLite file's folder is created and the file runs in WAL mode."""
+    a SQLite file's folder is created, the file runs in WAL mode, and its writers take turns on a
+    lock (``sqlite_writer``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 5}
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 5}, pool_size=pool_size, pool_timeout=5
-        )
+            connect_args["factory"] = SerializedWriterConnection  # writers queue on a lock, not in sleeps
+        engine = create_engine(url, connect_args=connect_args, pool_size=pool_size, pool_timeout=5)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, pool_timeout=5)

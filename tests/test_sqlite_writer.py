@@ -1,0 +1,120 @@
+import multiprocessing
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from moderation.store.database import make_engine
+from moderation.store.sqlite_writer import SerializedWriterConnection
+
+
+def connect(path: Path, timeout: float = 0.0, **kwargs) -> sqlite3.Connection:
+    # timeout 0: SQLite's own busy handler would fail at once, so a writer that waits and then
+    # succeeds waited on the writer lock
+    return sqlite3.connect(path, timeout=timeout, factory=SerializedWriterConnection, **kwargs)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "t.db"
+    connection = connect(path)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def opened():
+    """Connections a test opens, closed after it."""
+    connections: list[sqlite3.Connection] = []
+    yield connections
+    for connection in connections:
+        connection.close()
+
+
+def hold_write(path: Path, started, seconds: float) -> None:
+    connection = connect(path)
+    connection.execute("INSERT INTO t VALUES (1)")
+    started.set()
+    time.sleep(seconds)
+    connection.commit()
+    connection.close()
+
+
+def test_a_writer_in_another_process_waits_its_turn_instead_of_failing(db):
+    connection = connect(db)
+    # read once: an open reader keeps the other process's close from checkpointing the WAL away
+    assert connection.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    context = multiprocessing.get_context("spawn")
+    started = context.Event()
+    holder = context.Process(target=hold_write, args=(db, started, 0.5))
+    holder.start()
+    try:
+        assert started.wait(30)
+        connection.execute("INSERT INTO t VALUES (2)")  # SQLite alone: "database is locked" at once
+        connection.commit()
+        assert [x for (x,) in connection.execute("SELECT x FROM t ORDER BY x")] == [1, 2]
+        connection.close()
+    finally:
+        holder.join(30)
+    assert holder.exitcode == 0
+
+
+def test_a_second_writer_of_the_same_process_gives_up_after_its_timeout(db, opened):
+    first, second = connect(db), connect(db, timeout=0.2)
+    opened += [first, second]
+    first.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+        second.execute("INSERT INTO t VALUES (2)")
+    first.commit()
+    second.execute("INSERT INTO t VALUES (2)")
+    second.commit()
+    assert second.execute("SELECT count(*) FROM t").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    "end", [lambda c: c.commit(), lambda c: c.rollback(), lambda c: c.close()], ids=["commit", "rollback", "close"]
+)
+def test_the_turn_passes_on_when_a_transaction_ends(db, opened, end):
+    first, second = connect(db), connect(db)
+    opened += [first, second]
+    first.execute("INSERT INTO t VALUES (1)")
+    end(first)
+    second.execute("INSERT INTO t VALUES (2)")  # timeout 0: would fail if the turn were still held
+    second.commit()
+
+
+def test_a_failed_write_holds_the_turn_until_rolled_back(db, opened):
+    first, second = connect(db), connect(db)
+    opened += [first, second]
+    first.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.IntegrityError):
+        first.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError):
+        second.execute("INSERT INTO t VALUES (2)")
+    first.rollback()
+    second.execute("INSERT INTO t VALUES (2)")
+    second.commit()
+    assert second.execute("SELECT x FROM t").fetchall() == [(2,)]
+
+
+def test_autocommitted_writes_and_reads_do_not_keep_the_turn(db, opened):
+    autocommit, other = connect(db, isolation_level=None), connect(db)
+    opened += [autocommit, other]
+    autocommit.execute("INSERT INTO t VALUES (1)")
+    assert autocommit.execute("SELECT count(*) FROM t").fetchone() == (1,)
+    other.execute("INSERT INTO t VALUES (2)")
+    other.commit()
+
+
+def test_engines_on_a_sqlite_file_use_the_writer_lock(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'e.db'}")
+    with engine.begin() as connection:
+        assert isinstance(connection.connection.dbapi_connection, SerializedWriterConnection)
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+        assert connection.connection.dbapi_connection._holding
+    engine.dispose()
+    assert (tmp_path / "e.db-writer.lock").exists()
