@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else 4)
+    threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else settings.max_in_flight)
     app.state.decisions = ThreadPoolExecutor(threads, thread_name_prefix="decide")
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
