@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from moderation.store.database import make_engine
-from moderation.store.sqlite_writer import SerializedWriterConnection
+from moderation.store.sqlite_writer import SerializedWriterConnection, writer_lock
 
 
 def connect(path: Path, timeout: float = 0.0, **kwargs) -> sqlite3.Connection:
@@ -118,3 +118,25 @@ def test_engines_on_a_sqlite_file_use_the_writer_lock(tmp_path):
         assert connection.connection.dbapi_connection._holding
     engine.dispose()
     assert (tmp_path / "e.db-writer.lock").exists()
+
+
+def take_turn(database: str, started) -> None:
+    writer_lock(database).acquire(timeout=5)
+    started.set()
+
+
+def test_a_forked_child_takes_turns_with_its_parent(db):
+    lock = writer_lock(str(db))
+    lock.acquire(timeout=5)  # the parent holds the turn (its lock file open) when it forks
+    context = multiprocessing.get_context("fork")
+    started = context.Event()
+    child = context.Process(target=take_turn, args=(str(db), started))
+    child.start()
+    try:
+        time.sleep(0.5)
+        assert not started.is_set(), "the child took the turn while the parent held it"
+    finally:
+        lock.release()
+    assert started.wait(30)
+    child.join(30)
+    assert child.exitcode == 0

@@ -10,12 +10,15 @@ its transaction ends: writers queue in the kernel, and the next one runs as soon
 
 The connection class is handed to ``sqlite3.connect`` as its ``factory`` (``make_engine`` does so
 for SQLite files). Waiting for another thread of the same process gives up after the connection's
-``timeout``, with the error SQLite itself raises then ("database is locked").
+``timeout``, with the error SQLite itself raises then ("database is locked"); waiting for another
+process does not give up (``flock`` has no timeout), but a process holds the turn only from its
+first write to the end of that transaction, and the kernel frees it when the process dies.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
 import re
 import sqlite3
 import threading
@@ -53,6 +56,17 @@ class WriterLock:
 
 _LOCKS: dict[Path, WriterLock] = {}
 _LOCKS_GUARD = threading.Lock()
+
+
+def _forget_locks() -> None:
+    """In a forked child: its own lock files (an inherited open file would share the parent's
+    ``flock``) and a guard no parent thread can be holding."""
+    global _LOCKS_GUARD
+    _LOCKS.clear()
+    _LOCKS_GUARD = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_locks)
 
 
 def writer_lock(database: str) -> WriterLock:
