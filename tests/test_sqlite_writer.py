@@ -44,7 +44,8 @@ def hold_write(path: Path, started, seconds: float) -> None:
 
 
 def test_a_writer_in_another_process_waits_its_turn_instead_of_failing(db):
-    connection = connect(db)
+    connection = connect(db, timeout=5)
+    connection.execute("PRAGMA busy_timeout = 0")  # SQLite alone would now fail at once
     # read once: an open reader keeps the other process's close from checkpointing the WAL away
     assert connection.execute("SELECT count(*) FROM t").fetchone() == (0,)
     context = multiprocessing.get_context("spawn")
@@ -53,7 +54,7 @@ def test_a_writer_in_another_process_waits_its_turn_instead_of_failing(db):
     holder.start()
     try:
         assert started.wait(30)
-        connection.execute("INSERT INTO t VALUES (2)")  # SQLite alone: "database is locked" at once
+        connection.execute("INSERT INTO t VALUES (2)")
         connection.commit()
         assert [x for (x,) in connection.execute("SELECT x FROM t ORDER BY x")] == [1, 2]
         connection.close()
@@ -66,7 +67,7 @@ def test_a_second_writer_of_the_same_process_gives_up_after_its_timeout(db, open
     first, second = connect(db), connect(db, timeout=0.2)
     opened += [first, second]
     first.execute("INSERT INTO t VALUES (1)")
-    with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+    with pytest.raises(sqlite3.OperationalError, match="another writer of this process"):
         second.execute("INSERT INTO t VALUES (2)")
     first.commit()
     second.execute("INSERT INTO t VALUES (2)")
@@ -74,8 +75,15 @@ def test_a_second_writer_of_the_same_process_gives_up_after_its_timeout(db, open
     assert second.execute("SELECT count(*) FROM t").fetchone() == (2,)
 
 
+def end_in_with(connection: sqlite3.Connection) -> None:
+    with connection:
+        connection.execute("UPDATE t SET x = x")
+
+
 @pytest.mark.parametrize(
-    "end", [lambda c: c.commit(), lambda c: c.rollback(), lambda c: c.close()], ids=["commit", "rollback", "close"]
+    "end",
+    [lambda c: c.commit(), lambda c: c.rollback(), lambda c: c.close(), end_in_with],
+    ids=["commit", "rollback", "close", "with"],
 )
 def test_the_turn_passes_on_when_a_transaction_ends(db, opened, end):
     first, second = connect(db), connect(db)
@@ -92,7 +100,7 @@ def test_a_failed_write_holds_the_turn_until_rolled_back(db, opened):
     first.execute("INSERT INTO t VALUES (1)")
     with pytest.raises(sqlite3.IntegrityError):
         first.execute("INSERT INTO t VALUES (1)")
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(sqlite3.OperationalError, match="another writer of this process"):
         second.execute("INSERT INTO t VALUES (2)")
     first.rollback()
     second.execute("INSERT INTO t VALUES (2)")
@@ -140,3 +148,40 @@ def test_a_forked_child_takes_turns_with_its_parent(db):
     assert started.wait(30)
     child.join(30)
     assert child.exitcode == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["INSERT INTO t VALUES (1)", "  /* why */ insert INTO t VALUES (1)", "-- why\nREPLACE INTO t VALUES (1)"],
+)
+def test_write_statements_take_the_turn_after_comments_and_in_any_case(db, opened, statement):
+    first, second = connect(db), connect(db)
+    opened += [first, second]
+    first.execute(statement)
+    with pytest.raises(sqlite3.OperationalError, match="another writer of this process"):
+        second.execute("INSERT INTO t VALUES (2)")
+
+
+def test_a_script_takes_the_turn_and_gives_it_back(db, opened):
+    first, second = connect(db), connect(db)
+    opened += [first, second]
+    first.executescript("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);")
+    second.execute("INSERT INTO t VALUES (3)")
+    second.commit()
+    assert second.execute("SELECT count(*) FROM t").fetchone() == (3,)
+
+
+def test_a_writer_gives_up_waiting_for_another_process_after_its_timeout(db):
+    context = multiprocessing.get_context("spawn")
+    started = context.Event()
+    holder = context.Process(target=hold_write, args=(db, started, 3.0))
+    holder.start()
+    try:
+        assert started.wait(30)
+        connection = connect(db, timeout=0.3)
+        with pytest.raises(sqlite3.OperationalError, match="another process held it"):
+            connection.execute("INSERT INTO t VALUES (2)")
+        connection.close()
+    finally:
+        holder.join(30)
+    assert holder.exitcode == 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 
 from moderation.api import akismet, comments, errors, health, metrics, model_info, posts, queue, sites
@@ -33,7 +33,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if settings.callback_interval_s > 0:
             courier.stop()
-        app.state.decisions.shutdown(wait=True)
         metrics.process_ended()
 
     app = FastAPI(
@@ -46,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else settings.max_in_flight)
-    app.state.decisions = ThreadPoolExecutor(threads, thread_name_prefix="decide")
+    app.state.decisions = CapacityLimiter(threads)
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
     metrics.install(app, settings.max_in_flight)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Annotated, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
@@ -19,9 +19,10 @@ T = TypeVar("T")
 
 
 async def run_decision(request: Request, work: Callable[..., T], *args: object) -> T:
-    """Run ``work(*args)`` (scoring and storing a comment: blocking) on the process's decision
-    threads (``Settings.decision_threads``), off the event loop."""
-    return await asyncio.get_running_loop().run_in_executor(request.app.state.decisions, partial(work, *args))
+    """Run ``work(*args)`` (scoring and storing a comment: blocking) in a thread, off the event
+    loop, at most ``Settings.decision_threads`` at once per process. Like FastAPI's own thread
+    hop, a cancelled request still waits for its thread to finish with the session."""
+    return await anyio.to_thread.run_sync(partial(work, *args), limiter=request.app.state.decisions)
 
 
 # Dependencies that only read app state are coroutines: FastAPI runs a plain function in the

@@ -28,7 +28,8 @@ MAX_REASONS = 6
 MAX_SPANS = 8
 MIN_WEIGHT = 0.05  # log-odds; weaker signals are not worth a reader's time
 MIN_SPAN_WEIGHT = 0.01
-GRAM_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams are kept
+GRAM_CACHE_SIZE = 1 << 12  # distinct short words whose character n-grams are kept (~12 MB)
+GRAM_CACHE_MAX_CHARS = 24  # longer tokens (links, run-together spam) are split each time
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,17 @@ def _hashed_terms(
     }
 
 
-@lru_cache(maxsize=GRAM_CACHE_SIZE)
 def _char_grams(token: str) -> frozenset[str]:
     """The character 2- to 5-grams of a word inside its spaces, as the char_wb vectorizers see it."""
+    return _cached_char_grams(token) if len(token) <= GRAM_CACHE_MAX_CHARS else _split_char_grams(token)
+
+
+def _split_char_grams(token: str) -> frozenset[str]:
     padded = f" {token} "
     return frozenset(padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1))
+
+
+_cached_char_grams = lru_cache(maxsize=GRAM_CACHE_SIZE)(_split_char_grams)
 
 
 def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, int, str, float]]:

@@ -126,7 +126,7 @@ def _weighted(
 
     def transform(documents: Sequence[str]) -> sparse.csr_matrix:
         if len(documents) == 1:
-            return one(documents[0])
+            return one(next(iter(documents)))
         terms: list[int] = []
         ends: list[int] = []
         for document in documents:
@@ -148,12 +148,12 @@ def _weighted(
 
     def one(document: str) -> sparse.csr_matrix:
         # the same numbers for a single document (the service's case) with a fraction of the numpy
-        # calls: counted in a dict, the columns sorted, the norm a dot product
+        # calls: counted in a dict, the columns sorted; the norm summed in order, as bincount does
         counts = Counter(term_indices(document))
         columns = np.array(sorted(counts), dtype=np.int32)
         tf = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
         weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[columns]
-        norm = np.sqrt(weights @ weights)
+        norm = np.sqrt(np.bincount(np.zeros(len(weights), dtype=np.intp), weights * weights, minlength=1)[0])
         if norm > 0:
             weights /= norm
         indptr = np.array([0, len(columns)], dtype=np.int32)

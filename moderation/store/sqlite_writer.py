@@ -6,13 +6,13 @@ a thread pool) those sleeps, not the work, made the webhook's slowest answers: t
 a webhook, where its transaction takes the write lock, waited over 100 ms at the 99th percentile
 at 300 requests/s (BENCHMARKS.md). Here a connection takes a per-process lock and an exclusive
 ``flock`` on ``<database>-writer.lock`` before its first write statement, and gives both back when
-its transaction ends: writers queue in the kernel, and the next one runs as soon as the last commits.
+its transaction ends: a waiting thread of the same process wakes as soon as the last writer
+commits, one of another process within a fraction of a millisecond.
 
 The connection class is handed to ``sqlite3.connect`` as its ``factory`` (``make_engine`` does so
 for SQLite files). Waiting for another thread of the same process gives up after the connection's
-``timeout``, with the error SQLite itself raises then ("database is locked"); waiting for another
-process does not give up (``flock`` has no timeout), but a process holds the turn only from its
-first write to the end of that transaction, and the kernel frees it when the process dies.
+``timeout`` (5 s in ``make_engine``), with the error SQLite itself raises then ("database is
+locked"); the kernel frees a dead process's turn.
 """
 
 from __future__ import annotations
@@ -22,11 +22,14 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
-# The statements with which Python's sqlite3 opens a transaction on its own (and so takes the lock)
-WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# The statements with which Python's sqlite3 opens a transaction on its own (and so takes the lock),
+# after any comments. (``WITH … INSERT`` runs outside a transaction and is not covered.)
+WRITE = re.compile(r"(?:\s|--[^\n]*(?:\n|$)|/\*.*?\*/)*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE | re.DOTALL)
+POLL_S = 0.0002  # how often a writer looks again while another process holds the turn
 
 
 class WriterLock:
@@ -38,12 +41,23 @@ class WriterLock:
         self._file: IO[bytes] | None = None
 
     def acquire(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the turn, or raise SQLite's "database is locked"."""
+        deadline = time.monotonic() + timeout
         if not self._thread.acquire(timeout=timeout):
             raise sqlite3.OperationalError("database is locked (another writer of this process held it)")
         try:
             if self._file is None:
                 self._file = self.path.open("ab")
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+            # flock itself has no timeout: look again every POLL_S (SQLite's busy handler sleeps
+            # 1, 2, 5, 10 … ms between its tries)
+            while True:
+                try:
+                    fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise sqlite3.OperationalError("database is locked (another process held it)") from None
+                    time.sleep(POLL_S)
         except BaseException:
             self._thread.release()
             raise
@@ -114,8 +128,25 @@ class SerializedWriterConnection(sqlite3.Connection):
         finally:
             self._release()
 
+    def __exit__(self, *exc: object) -> Any:  # ``with connection:`` commits or rolls back in C
+        try:
+            return super().__exit__(*exc)
+        finally:
+            self._after()
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:  # commits first, then runs as written
+        self._take()
+        try:
+            return super().executescript(script)
+        finally:
+            self._after()
+
     def _before(self, statement: str) -> None:
         if not self._holding and WRITE.match(statement):
+            self._take()
+
+    def _take(self) -> None:
+        if not self._holding:
             self._writer.acquire(self._wait_s)
             self._holding = True
 

@@ -40,12 +40,24 @@ ODD_DOCS = ["a  b\t\tc\u00a0\u2003pills\n\ncasino", "I  İ ß ﬁ casino", " x "
 def test_compiled_tfidf_equals_transform(vectorizer):
     fitted = vectorizer.fit(DOCS[:2] + DOCS[3:] + ["more pills and more casino", "a b c I"])
     compiled = compile_tfidf(fitted)
-    for docs in (DOCS, ODD_DOCS, DOCS[2:3], DOCS):  # the second time from cached words
+    singles = [[doc] for doc in DOCS + ODD_DOCS]  # one document has its own path
+    for docs in (DOCS, ODD_DOCS, *singles, DOCS):  # the second time from cached words
         fast, expected = compiled(docs), fitted.transform(docs)
         assert fast.shape == (len(docs), len(fitted.vocabulary_))
         assert np.array_equal(fast.indptr, expected.indptr)
         assert np.array_equal(fast.indices, expected.indices)
         assert np.allclose(fast.data, expected.data)
+
+
+def test_one_document_gets_the_numbers_it_gets_in_a_batch_bit_for_bit():
+    fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True).fit(DOCS + ODD_DOCS)
+    compiled = compile_tfidf(fitted)
+    docs = DOCS + ODD_DOCS + ["casino " * 40 + "pills.example bonus bonus"]
+    batch = compiled(docs)
+    for i, doc in enumerate(docs):
+        one = compiled([doc])
+        assert np.array_equal(one.indices, batch[i].indices)
+        assert np.array_equal(one.data, batch[i].data)
 
 
 def test_compiled_tfidf_of_no_documents_is_empty():
@@ -80,7 +92,8 @@ def test_compiled_hashed_tfidf_equals_transform(hashing, monkeypatch):
     monkeypatch.setattr(fast_module, "hashed_column", lambda term, n: hashed.append(term) or hashed_column(term, n))
     pipeline = hashed_tfidf(**hashing).fit(DOCS[:2] + DOCS[3:] + ["more pills and more casino", "a b c I"])
     compiled = compile_transformer(pipeline)
-    for docs in (DOCS, ODD_DOCS, DOCS[2:3], DOCS):  # the second time from cached words
+    singles = [[doc] for doc in DOCS + ODD_DOCS]  # one document has its own path
+    for docs in (DOCS, ODD_DOCS, *singles, DOCS):  # the second time from cached words
         fast, expected = compiled(docs), pipeline.transform(docs)
         assert fast.shape == expected.shape
         assert np.array_equal(fast.indptr, expected.indptr)
