@@ -1,6 +1,7 @@
 import multiprocessing
 import sqlite3
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,24 +44,31 @@ def hold_write(path: Path, started, seconds: float) -> None:
     connection.close()
 
 
+@contextmanager
+def another_process_writing(db: Path, seconds: float):
+    """Another process inserting 1 and committing ``seconds`` after; entered once it holds the turn."""
+    context = multiprocessing.get_context("spawn")
+    started = context.Event()
+    holder = context.Process(target=hold_write, args=(db, started, seconds))
+    holder.start()
+    try:
+        assert started.wait(30)
+        yield
+    finally:
+        holder.join(30)
+    assert holder.exitcode == 0
+
+
 def test_a_writer_in_another_process_waits_its_turn_instead_of_failing(db):
     connection = connect(db, timeout=5)
     connection.execute("PRAGMA busy_timeout = 0")  # SQLite alone would now fail at once
     # read once: an open reader keeps the other process's close from checkpointing the WAL away
     assert connection.execute("SELECT count(*) FROM t").fetchone() == (0,)
-    context = multiprocessing.get_context("spawn")
-    started = context.Event()
-    holder = context.Process(target=hold_write, args=(db, started, 0.5))
-    holder.start()
-    try:
-        assert started.wait(30)
+    with another_process_writing(db, 0.5):
         connection.execute("INSERT INTO t VALUES (2)")
         connection.commit()
         assert [x for (x,) in connection.execute("SELECT x FROM t ORDER BY x")] == [1, 2]
-        connection.close()
-    finally:
-        holder.join(30)
-    assert holder.exitcode == 0
+    connection.close()
 
 
 def test_a_second_writer_of_the_same_process_gives_up_after_its_timeout(db, opened):
@@ -172,16 +180,7 @@ def test_a_script_takes_the_turn_and_gives_it_back(db, opened):
 
 
 def test_a_writer_gives_up_waiting_for_another_process_after_its_timeout(db):
-    context = multiprocessing.get_context("spawn")
-    started = context.Event()
-    holder = context.Process(target=hold_write, args=(db, started, 3.0))
-    holder.start()
-    try:
-        assert started.wait(30)
-        connection = connect(db, timeout=0.3)
-        with pytest.raises(sqlite3.OperationalError, match="another process held it"):
-            connection.execute("INSERT INTO t VALUES (2)")
-        connection.close()
-    finally:
-        holder.join(30)
-    assert holder.exitcode == 0
+    connection = connect(db, timeout=0.3)
+    with another_process_writing(db, 3.0), pytest.raises(sqlite3.OperationalError, match="another process held it"):
+        connection.execute("INSERT INTO t VALUES (2)")
+    connection.close()
