@@ -10,9 +10,9 @@ its transaction ends: a waiting thread of the same process wakes as soon as the 
 commits, one of another process within a fraction of a millisecond.
 
 The connection class is handed to ``sqlite3.connect`` as its ``factory`` (``make_engine`` does so
-for SQLite files). Waiting for another thread of the same process gives up after the connection's
-``timeout`` (5 s in ``make_engine``), with the error SQLite itself raises then ("database is
-locked"); the kernel frees a dead process's turn.
+for SQLite files). Waiting for the turn, held by a thread of this process or by another process,
+gives up after the connection's ``timeout`` (5 s in ``make_engine``) with the error SQLite itself
+raises then ("database is locked"); the kernel frees a dead process's turn.
 """
 
 from __future__ import annotations
