@@ -170,7 +170,7 @@ def test_write_statements_take_the_turn_after_comments_and_in_any_case(db, opene
         second.execute("INSERT INTO t VALUES (2)")
 
 
-def test_a_script_takes_the_turn_and_gives_it_back(db, opened):
+def test_a_script_leaves_the_turn_free_when_it_ends(db, opened):
     first, second = connect(db), connect(db)
     opened += [first, second]
     first.executescript("INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);")

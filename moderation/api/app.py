@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = sessions
     threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else settings.max_in_flight)
-    app.state.decisions = CapacityLimiter(threads)
+    app.state.decision_limiter = CapacityLimiter(threads)
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
     metrics.install(app, settings.max_in_flight)

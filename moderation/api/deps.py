@@ -22,7 +22,7 @@ async def run_decision(request: Request, work: Callable[..., T], *args: object) 
     """Run ``work(*args)`` (scoring and storing a comment: blocking) in a thread, off the event
     loop, at most ``Settings.decision_threads`` at once per process. Like FastAPI's own thread
     hop, a cancelled request still waits for its thread to finish with the session."""
-    return await anyio.to_thread.run_sync(partial(work, *args), limiter=request.app.state.decisions)
+    return await anyio.to_thread.run_sync(partial(work, *args), limiter=request.app.state.decision_limiter)
 
 
 # Dependencies that only read app state are coroutines: FastAPI runs a plain function in the
