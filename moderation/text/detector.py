@@ -35,6 +35,19 @@ FIRST_DRAWS = 64
 KNOWN = partial(is_not, None)  # most texts converge within these; the rest draw up to the limit
 
 
+def choice_draws(random: Random, count: int, wanted: int) -> list[int]:
+    """The next ``random.choice(range(count))`` draws, at least ``wanted`` of them, at once.
+
+    ``choice`` takes ``getrandbits(k)`` (``k = count.bit_length()``: the top ``k`` bits of one 32-bit
+    Mersenne Twister word) until it is below ``count``; ``getrandbits(32 * m)`` returns the next
+    ``m`` words, least significant first. So the words' top bits, those below ``count`` kept, are the
+    same draws; words drawn past the last kept one are words `choice` would have turned down."""
+    words = 2 * wanted + 8  # over half of all words are kept
+    block = np.frombuffer(random.getrandbits(32 * words).to_bytes(4 * words, "little"), dtype="<u4")
+    drawn = block >> (32 - count.bit_length())
+    return drawn[drawn < count].tolist()
+
+
 class _Normalized(dict[int, str]):
     """``str.translate`` table of langdetect's per-character ``NGram.normalize``, filled on use."""
 
@@ -117,9 +130,8 @@ class NgramDetector:
                 random.gauss(0.0, 1.0)
                 self._draws[count] = (random, [])
             random, picks = self._draws[count]
-            choices = range(count)
             while len(picks) < end:
-                picks.append(random.choice(choices))
+                picks += choice_draws(random, count, end - len(picks))
             return picks[start:end]
 
     def _factors(self, rows: list[int], start: int, end: int, before: np.ndarray | None) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from random import Random
 
 import langdetect
 import pytest
@@ -11,7 +12,7 @@ from langdetect.detector_factory import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.lang_profile import LangProfile
 
-from moderation.text.detector import NgramDetector
+from moderation.text.detector import NgramDetector, choice_draws
 from moderation.text.language import PROFILE_LANGUAGES
 from moderation.text.normalize import normalize
 from moderation.training.corpus import load_seed
@@ -67,3 +68,13 @@ def test_same_probabilities_as_langdetect(factory, seed_dir):
 
 def test_text_without_known_ngrams_has_no_languages(factory):
     assert NgramDetector(factory).probabilities("12345 !!! ???") == []
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7, 64, 65, 1000, 1023, 1024, 1025, 2**31 + 5])
+def test_bulk_draws_are_random_choice_draws(count):
+    one_by_one, in_blocks = Random(0), Random(0)
+    drawn: list[int] = []
+    for wanted in (64, 256, 1001):
+        while len(drawn) < wanted:
+            drawn += choice_draws(in_blocks, count, wanted - len(drawn))
+    assert drawn == [one_by_one.choice(range(count)) for _ in drawn]
