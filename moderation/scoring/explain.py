@@ -5,10 +5,11 @@ of the comment."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -141,15 +142,12 @@ _cached_char_grams = lru_cache(maxsize=GRAM_CACHE_SIZE)(_split_char_grams)
 def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, int, str, float]]:
     """Each word of the clean text with its share of the word and character n-gram contributions."""
     tokens = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(clean)]
-    holders: dict[str, list[int]] = defaultdict(list)
     chars = contributions.chars
-    for i, (_, _, token) in enumerate(tokens):
-        for gram in _char_grams(token) & chars.keys():
-            holders[gram].append(i)
     weights = [0.0] * len(tokens)
-    for gram, owners in holders.items():
-        for i in owners:
-            weights[i] += chars[gram] / len(owners)
+    if chars:
+        grams_of = [_char_grams(token) & chars.keys() for _, _, token in tokens]
+        holders = Counter(chain.from_iterable(grams_of))  # a gram's weight is shared by its words
+        weights = [sum(chars[gram] / holders[gram] for gram in grams) for grams in grams_of]
     stripped = [token.strip(PUNCTUATION) for _, _, token in tokens]
     positions: dict[str, list[int]] = defaultdict(list)
     for i, word in enumerate(stripped):
@@ -246,17 +244,19 @@ def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str
     return texts.get(name)
 
 
+def _term_reasons(words: list[tuple[int, int, str, float]]) -> list[Reason]:
+    """A reason for each distinct word whose n-grams weigh enough, all its occurrences summed."""
+    by_word: dict[str, float] = defaultdict(float)
+    for _, _, token, weight in words:
+        by_word[token.strip(PUNCTUATION)] += weight
+    return [Reason("term", f'term "{w}"', weight) for w, weight in by_word.items() if w and abs(weight) >= MIN_WEIGHT]
+
+
 def spam_reasons(
     contributions: Contributions, words: list[tuple[int, int, str, float]], clean: str, context: dict[str, str]
 ) -> tuple[Reason, ...]:
     """The strongest signals behind a spam score, terms and comment signals alike."""
-    candidates: list[Reason] = []
-    by_word: dict[str, float] = defaultdict(float)
-    for _, _, token, weight in words:
-        by_word[token.strip(PUNCTUATION)] += weight
-    for word, weight in by_word.items():
-        if word and abs(weight) >= MIN_WEIGHT:
-            candidates.append(Reason("term", f'term "{word}"', weight))
+    candidates = _term_reasons(words)
     for term, weight in contributions.terms.items():
         if term.startswith("author:") and abs(weight) >= MIN_WEIGHT:
             candidates.append(Reason("author_name", f'author name has "{term[7:]}"', weight))
@@ -282,14 +282,10 @@ SIMILARITY_TEXTS = {
 }
 
 
-def off_topic_reasons(contributions: Contributions) -> tuple[Reason, ...]:
+def off_topic_reasons(contributions: Contributions, words: list[tuple[int, int, str, float]]) -> tuple[Reason, ...]:
     """The strongest signals behind an off-topic score: how similar the comment is to its post and
-    the blog's subject, and the comment's own words."""
-    candidates = [
-        Reason("term", f'term "{term}"', weight)
-        for term, weight in contributions.terms.items()
-        if abs(weight) >= MIN_WEIGHT
-    ]
+    the blog's subject, and the comment's own words (``word_weights`` of ``contributions``)."""
+    candidates = _term_reasons(words)
     for name, weight in contributions.dense.items():
         if abs(weight) < MIN_WEIGHT or name not in SIMILARITY_TEXTS:
             continue

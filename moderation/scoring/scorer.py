@@ -73,7 +73,8 @@ class Scorer:
                 context = {"language": language, "site_languages": site_languages}
                 spam_why = spam_reasons(spam_c, words, clean, context)
                 spans = spam_spans(words, spam_c, normalized[i])
-                off_why = off_topic_reasons(self._off_topic.contributions(off_blocks, i, table))
+                off_c = self._off_topic.contributions(off_blocks, i, table)
+                off_why = off_topic_reasons(off_c, word_weights(off_c, clean))
             results.append(
                 Scores(
                     spam=round(float(spam_p[i]), 4),

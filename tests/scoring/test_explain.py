@@ -1,4 +1,4 @@
-from moderation.scoring.explain import Contributions, word_weights
+from moderation.scoring.explain import Contributions, off_topic_reasons, word_weights
 
 
 def contributions(terms: dict[str, float], chars: dict[str, float] | None = None) -> Contributions:
@@ -29,6 +29,12 @@ def test_total_weight_is_kept():
     terms = {"free money": 1.2, "now": 0.3}
     found = word_weights(contributions(terms, {"ey": 0.1}), "free money now, money now")
     assert round(sum(w for *_, w in found), 6) == round(1.2 + 0.3 + 0.1, 6)
+
+
+def test_off_topic_reasons_name_the_words_whose_character_ngrams_weigh():
+    found = contributions({"tack": 0.1}, {" ta": 0.2, "ck ": 0.3, "zz": 0.01})
+    reasons = off_topic_reasons(found, word_weights(found, "tack så mycket!"))
+    assert [(r.text, r.weight) for r in reasons] == [('term "tack"', 0.6)]
 
 
 def test_contributions_add_up_to_the_calibrated_log_odds(scorer):
