@@ -41,7 +41,7 @@ def choice_draws(random: Random, count: int, wanted: int) -> list[int]:
     ``choice`` takes ``getrandbits(k)`` (``k = count.bit_length()``: the top ``k`` bits of one 32-bit
     Mersenne Twister word) until it is below ``count``; ``getrandbits(32 * m)`` returns the next
     ``m`` words, least significant first. So the words' top bits, those below ``count`` kept, are the
-    same draws; words drawn past the last kept one are words `choice` would have turned down."""
+    same draws; words drawn past the last kept one are words ``choice`` would have turned down."""
     words = 2 * wanted + 8  # over half of all words are kept
     block = np.frombuffer(random.getrandbits(32 * words).to_bytes(4 * words, "little"), dtype="<u4")
     drawn = block >> (32 - count.bit_length())
