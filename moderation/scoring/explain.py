@@ -127,7 +127,8 @@ def _hashed_terms(
 
 
 def _char_grams(token: str) -> frozenset[str]:
-    """The character 2- to 5-grams of a word inside its spaces, as the char_wb vectorizers see it."""
+    """The character 2- to 5-grams of a word inside its spaces, as the char_wb vectorizers see it
+    (the spam model's 2- to 5-grams, and the off-topic model's 2- and 3-grams among them)."""
     return _cached_char_grams(token) if len(token) <= GRAM_CACHE_MAX_CHARS else _split_char_grams(token)
 
 
@@ -245,7 +246,8 @@ def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str
 
 
 def _term_reasons(words: list[tuple[int, int, str, float]]) -> list[Reason]:
-    """A reason for each distinct word whose n-grams weigh enough, all its occurrences summed."""
+    """A reason for each distinct word whose weight (``word_weights``: its terms' and character
+    n-grams' shares) is large enough, all its occurrences summed."""
     by_word: dict[str, float] = defaultdict(float)
     for _, _, token, weight in words:
         by_word[token.strip(PUNCTUATION)] += weight
