@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import truediv
 from typing import Any
 
 import numpy as np
@@ -148,7 +149,8 @@ def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, in
     if chars:
         grams_of = [_char_grams(token) & chars.keys() for _, _, token in tokens]
         holders = Counter(chain.from_iterable(grams_of))  # a gram's weight is shared by its words
-        weights = [sum(chars[gram] / holders[gram] for gram in grams) for grams in grams_of]
+        share, count = chars.__getitem__, holders.__getitem__
+        weights = [sum(map(truediv, map(share, grams), map(count, grams))) for grams in grams_of]
     stripped = [token.strip(PUNCTUATION) for _, _, token in tokens]
     positions: dict[str, list[int]] = defaultdict(list)
     for i, word in enumerate(stripped):

@@ -31,6 +31,9 @@ Transform = Callable[[Any], Any]
 
 WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
 TERM_CACHE_SIZE = 1 << 18  # hashed terms whose column each compiled hashing vectorizer keeps (~25 MB)
+# Up to this many terms in a document, counting them in a dict beats numpy's sort (its fixed cost
+# per call is larger); above it the sort wins (BENCHMARKS.md)
+FEW_TERMS = 48
 
 
 def hashed_column(term: str, n_features: int) -> int:
@@ -148,10 +151,15 @@ def _weighted(
 
     def one(document: str) -> sparse.csr_matrix:
         # the same numbers for a single document (the service's case) with a fraction of the numpy
-        # calls: counted in a dict, the columns sorted; the norm summed in order, as bincount does
-        counts = Counter(term_indices(document))
-        columns = np.array(sorted(counts), dtype=np.int32)
-        tf = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
+        # calls; the norm summed in order, as bincount does
+        terms = list(term_indices(document))
+        if len(terms) > FEW_TERMS:  # sorted and counted in one numpy call
+            columns, counted = np.unique(np.array(terms, dtype=np.int32), return_counts=True)
+            tf = counted.astype(np.float64)
+        else:  # counted in a dict, the columns sorted: fewer calls into numpy for a short text
+            counts = Counter(terms)
+            columns = np.array(sorted(counts), dtype=np.int32)
+            tf = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
         weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[columns]
         norm = np.sqrt(np.bincount(np.zeros(len(weights), dtype=np.intp), weights * weights, minlength=1)[0])
         if norm > 0:

@@ -126,7 +126,7 @@ def detect_language(text: str) -> LanguageGuess:
     """Guess the language of ``text`` (ISO 639-1, or ``und``), deterministically."""
     sample = text[:MAX_CHARS]
     ascii_only = sample.isascii()
-    letters = len(ASCII_LETTER.findall(sample)) if ascii_only else sum(ch.isalpha() for ch in sample)
+    letters = len(ASCII_LETTER.findall(sample)) if ascii_only else sum(map(str.isalpha, sample))
     if letters == 0:
         return LanguageGuess(UNKNOWN, 0.0, False)
     by_script = None if ascii_only else _script_language(sample)

@@ -61,7 +61,7 @@ class CommentSignals(TransformerMixin, BaseEstimator):
         links = find_links(clean)
         domains = {link.domain for link in links}
         author = author_signals(str(author_name), str(author_url))
-        letters = [c for c in raw if c.isalpha()]
+        letters = list(filter(str.isalpha, raw))
         languages = str(site_languages).split()
         mismatch = bool(
             languages
@@ -82,8 +82,8 @@ class CommentSignals(TransformerMixin, BaseEstimator):
             float(author.name_has_digits),
             float(author.name_looks_like_link),
             float(author.name_all_lower),
-            sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
-            sum(c.isdigit() for c in raw) / len(raw) if raw else 0.0,
+            sum(map(str.isupper, letters)) / len(letters) if letters else 0.0,
+            sum(map(str.isdigit, raw)) / len(raw) if raw else 0.0,
             self._count(raw.count("!")),
             self._count(len(raw)),
             float(mismatch),
