@@ -43,19 +43,32 @@ async def _signed_json(
 ) -> tuple[SiteRow, Any]:
     """The site (``site_id``, else the body's ``site``) and the JSON body of a request signed with
     that site's secret."""
+    body, raw = await _json_body(request, settings)
+    return _signed_site(session, settings, body, raw, signature, site_id), raw
+
+
+async def _json_body(request: Request, settings: Settings) -> tuple[bytes, Any]:
+    """The raw body of a JSON request, and what it parses to."""
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise RequestRejected(415, "unsupported_media_type", "send Content-Type: application/json")
     body = await _body(request, settings.max_body_bytes)
     try:
-        raw = json.loads(body)
+        return body, json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RequestRejected(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+
+
+def _signed_site(
+    session: Session, settings: Settings, body: bytes, raw: Any, signature: str | None, site_id: str | None = None
+) -> SiteRow:
+    """The site (``site_id``, else the body's ``site``) whose secret signed ``body``. Reads the
+    database: blocking."""
     site_id = site_id or (raw.get("site") if isinstance(raw, dict) else None)
     if not isinstance(site_id, str):
         raise RequestRejected(422, "invalid_body", "site: a site id string is required")
     site = get_site(session, site_id)
     verify(signature, body, webhook_secrets(settings.secret_key, site), settings.signature_tolerance_s)
-    return site, raw
+    return site
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -88,16 +101,28 @@ async def receive_comment(
     "<t>.<body>" with the site's secret>``. The same ``site`` + ``comment_id`` again returns the
     stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
     are committed before the answer."""
-    site, raw = await _signed_json(request, session, settings, x_moderation_signature)
+    body, raw = await _json_body(request, settings)
+    # Everything that reads the database, scores or stores is blocking work: on the decision thread,
+    # so the event loop keeps flowing. (The site's lookup ran on the loop once; each of its calls
+    # into SQLite let the decision thread take the interpreter, and the loop waited while it scored.)
+    signed = (body, raw, x_moderation_signature)
+    answer = await run_decision(request, _receive_signed, session, scorer, settings, signed)
+    # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
+def _receive_signed(
+    session: Session, scorer: Scorer, settings: Settings, signed: tuple[bytes, Any, str | None]
+) -> DecisionOut:
+    """Check the signature and the comment, then score, decide and store it."""
+    body, raw, signature = signed
+    site = _signed_site(session, settings, body, raw, signature)
     payload = validated(CommentIn, raw)
     if len(payload.content) > settings.max_content_chars:
         raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
     if not payload.content.strip():
         raise InvalidComment("content is empty")
-    # Scoring and storing are blocking work: on the decision thread, so the event loop keeps flowing.
-    answer = await run_decision(request, _store_decision, session, scorer, site, payload)
-    # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return _store_decision(session, scorer, site, payload)
 
 
 def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: CommentIn) -> DecisionOut:
