@@ -32,7 +32,7 @@ Transform = Callable[[Any], Any]
 WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compiled vectorizer keeps
 TERM_CACHE_SIZE = 1 << 18  # hashed terms whose column each compiled hashing vectorizer keeps (~25 MB)
 # Up to this many terms in a document, counting them in a dict beats numpy's sort (its fixed cost
-# per call is larger); above it the sort wins (BENCHMARKS.md)
+# per call is larger); above it the sort wins (bench/term_counting.py, BENCHMARKS.md)
 FEW_TERMS = 48
 
 
@@ -122,6 +122,20 @@ class HashedColumns(dict[str, int]):
         return column
 
 
+def count_few(terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns among ``terms``, sorted, and how often each occurs: counted in a dict,
+    which makes fewer calls into numpy than ``count_many`` (cheaper for a short text)."""
+    counts = Counter(terms)
+    columns = np.array(sorted(counts), dtype=np.int32)
+    return columns, np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
+
+
+def count_many(terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``count_few``'s answer, sorted and counted in one numpy call (cheaper for a long text)."""
+    columns, counted = np.unique(np.array(terms, dtype=np.int32), return_counts=True)
+    return columns, counted.astype(np.float64)
+
+
 def _weighted(
     term_indices: Callable[[str], Iterable[int]], idf: np.ndarray, sublinear: bool
 ) -> Callable[[Sequence[str]], sparse.csr_matrix]:
@@ -153,13 +167,7 @@ def _weighted(
         # the same numbers for a single document (the service's case) with a fraction of the numpy
         # calls; the norm summed in order, as bincount does
         terms = list(term_indices(document))
-        if len(terms) > FEW_TERMS:  # sorted and counted in one numpy call
-            columns, counted = np.unique(np.array(terms, dtype=np.int32), return_counts=True)
-            tf = counted.astype(np.float64)
-        else:  # counted in a dict, the columns sorted: fewer calls into numpy for a short text
-            counts = Counter(terms)
-            columns = np.array(sorted(counts), dtype=np.int32)
-            tf = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
+        columns, tf = count_many(terms) if len(terms) > FEW_TERMS else count_few(terms)
         weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[columns]
         norm = np.sqrt(np.bincount(np.zeros(len(weights), dtype=np.intp), weights * weights, minlength=1)[0])
         if norm > 0:

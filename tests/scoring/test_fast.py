@@ -13,6 +13,8 @@ from moderation.scoring.fast import (
     compile_probability,
     compile_tfidf,
     compile_transformer,
+    count_few,
+    count_many,
     hashed_column,
     stack,
 )
@@ -58,6 +60,15 @@ def test_one_document_gets_the_numbers_it_gets_in_a_batch_bit_for_bit():
         one = compiled([doc])
         assert np.array_equal(one.indices, batch[i].indices)
         assert np.array_equal(one.data, batch[i].data)
+
+
+@pytest.mark.parametrize("terms", [[7], [3, 1, 3, 2, 3], [9, 8, 7, 6] * 20, list(range(200, 0, -3)) * 3])
+def test_counting_terms_in_a_dict_or_with_numpy_gives_the_same_columns_and_counts(terms):
+    few_columns, few_counts = count_few(terms)
+    many_columns, many_counts = count_many(terms)
+    assert few_columns.tolist() == many_columns.tolist() == sorted(set(terms))
+    assert few_counts.tolist() == many_counts.tolist() == [terms.count(c) for c in sorted(set(terms))]
+    assert few_columns.dtype == many_columns.dtype and few_counts.dtype == many_counts.dtype
 
 
 def test_compiled_tfidf_of_no_documents_is_empty():
