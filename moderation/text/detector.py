@@ -64,10 +64,11 @@ class NgramDetector:
         self.languages = list(factory.langlist)
         grams = factory.word_lang_prob_map
         self._row = {gram: i for i, gram in enumerate(grams)}
-        self._matrix = np.asarray(list(grams.values()), dtype=np.float64)
         self._seed = factory.seed
         self._alpha = Detector.ALPHA_DEFAULT + Random(self._seed).gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
-        self._weight = self._alpha / Detector.BASE_FREQ
+        weight = self._alpha / Detector.BASE_FREQ
+        # log(weight + frequency) of every n-gram in every language, taken once instead of per draw
+        self._log_factors = np.log(weight + np.asarray(list(grams.values()), dtype=np.float64))
         self._draws: dict[int, tuple[Random, list[int]]] = {}
         self._lock = threading.Lock()
         self._table = _Normalized()
@@ -137,7 +138,7 @@ class NgramDetector:
     def _factors(self, rows: list[int], start: int, end: int, before: np.ndarray | None) -> np.ndarray:
         """Cumulative log-probabilities after each of draws ``start:end``, from ``before``."""
         drawn = np.asarray(rows)[self._picks(len(rows), start, end)]
-        factors = np.cumsum(np.log(self._weight + self._matrix[drawn]), axis=0)
+        factors = np.cumsum(self._log_factors[drawn], axis=0)
         return factors if before is None else factors + before
 
     @staticmethod

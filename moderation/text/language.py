@@ -97,6 +97,13 @@ def _detector() -> _Detector:
     return _DETECTOR
 
 
+@lru_cache(maxsize=4096)
+def _script(ch: str) -> str | None:
+    """The script of ``SCRIPT_LANGUAGES`` a letter's Unicode name starts with, if any."""
+    name = unicodedata.name(ch, "")
+    return next((script for script in SCRIPT_LANGUAGES if name.startswith(script)), None)
+
+
 def _script_language(text: str) -> str | None:
     counts: dict[str, int] = {}
     letters = 0
@@ -106,11 +113,9 @@ def _script_language(text: str) -> str | None:
         letters += 1
         if ch.isascii():
             continue
-        name = unicodedata.name(ch, "")
-        for script in SCRIPT_LANGUAGES:
-            if name.startswith(script):
-                counts[script] = counts.get(script, 0) + 1
-                break
+        script = _script(ch)
+        if script is not None:
+            counts[script] = counts.get(script, 0) + 1
     if not counts or letters == 0:
         return None
     script, count = max(counts.items(), key=lambda kv: kv[1])
