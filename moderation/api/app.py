@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else settings.max_in_flight)
+    threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else min(2, settings.max_in_flight))
     app.state.decision_limiter = CapacityLimiter(threads)
     app.state.models = LiveModel(settings.models_dir)
     errors.install(app)
