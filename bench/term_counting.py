@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from moderation.scoring.fast import FEW_TERMS, count_few, count_many
 from moderation.training.corpus import load_seed
 
-LENGTHS = (8, 16, 32, 48, 64, 96, 128, 256, 512)
+LENGTHS = (8, 16, 32, 36, 40, 48, 64, 96, 128, 256, 512)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ WORD_CACHE_SIZE = 1 << 15  # distinct words whose character n-grams each compile
 TERM_CACHE_SIZE = 1 << 18  # hashed terms whose column each compiled hashing vectorizer keeps (~25 MB)
 # Up to this many terms in a document, counting them in a dict beats numpy's sort (its fixed cost
 # per call is larger); above it the sort wins (bench/term_counting.py, BENCHMARKS.md)
-FEW_TERMS = 48
+FEW_TERMS = 36
 
 
 def hashed_column(term: str, n_features: int) -> int:
