@@ -3,8 +3,9 @@ the number of terms. Where they cross sets ``moderation.scoring.fast.FEW_TERMS``
 
     taskset -c 0 python bench/term_counting.py
 
-Terms are columns of the seed comments' character 2- to 5-grams (the spam model's biggest block)
-in a vocabulary fitted on the seed corpus, cut or repeated to each length. Medians of 15 repeats
+Terms are the columns of the seed comments' character 2- to 5-grams inside word boundaries (as
+the spam model's largest block, here fitted on the raw seed text, every n-gram kept), in reading
+order, cut to each length. Medians of 15 repeats
 of 2,000 calls, microseconds a call.
 """
 

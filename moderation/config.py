@@ -34,8 +34,8 @@ class Settings(BaseSettings):
     # (at most ``max_in_flight``). On SQLite the work is all CPU, and more threads of one interpreter
     # add no parallelism, only waits (a thread holding the write turn queues for the GIL behind
     # others scoring; BENCHMARKS.md); on PostgreSQL each request also waits on the server several
-    # times, time in which a second thread scores, while 3 or 8 threads answered fewer webhooks at
-    # 300/s than 2 (BENCHMARKS.md). ``workers`` use the cores.
+    # times, time in which a second thread scores; 8 threads answered fewer webhooks at 300/s than
+    # 2 (1 and 3 were not clearly different from 2; BENCHMARKS.md). ``workers`` use the cores.
     decision_threads: int | None = Field(default=None, ge=1)
     callback_interval_s: float = Field(default=1.0, ge=0)  # 0: this process delivers no callbacks
     ui_session_hours: float = Field(default=12.0, gt=0)  # how long a moderator stays signed in to /ui/

@@ -102,9 +102,8 @@ async def receive_comment(
     stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
     are committed before the answer."""
     body, raw = await _json_body(request, settings)
-    # Everything that reads the database, scores or stores is blocking work: on the decision thread,
-    # so the event loop keeps flowing. (The site's lookup ran on the loop once; each of its calls
-    # into SQLite let the decision thread take the interpreter, and the loop waited while it scored.)
+    # Reading the site, scoring and storing are blocking work: on the decision thread, so the event
+    # loop keeps flowing (a request that fails the signature check waits for that thread too).
     signed = (body, raw, x_moderation_signature)
     answer = await run_decision(request, _receive_signed, session, scorer, settings, signed)
     # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
@@ -116,13 +115,19 @@ def _receive_signed(
 ) -> DecisionOut:
     """Check the signature and the comment, then score, decide and store it."""
     body, raw, signature = signed
-    site = _signed_site(session, settings, body, raw, signature)
-    payload = validated(CommentIn, raw)
-    if len(payload.content) > settings.max_content_chars:
-        raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
-    if not payload.content.strip():
-        raise InvalidComment("content is empty")
-    return _store_decision(session, scorer, site, payload)
+    try:
+        site = _signed_site(session, settings, body, raw, signature)
+        payload = validated(CommentIn, raw)
+        if len(payload.content) > settings.max_content_chars:
+            raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
+        if not payload.content.strip():
+            raise InvalidComment("content is empty")
+        return _store_decision(session, scorer, site, payload)
+    except BaseException:
+        # ended here, on this thread: left open, the session's close would send the ROLLBACK from
+        # the event loop
+        session.rollback()
+        raise
 
 
 def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: CommentIn) -> DecisionOut:

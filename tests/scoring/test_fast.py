@@ -62,7 +62,7 @@ def test_one_document_gets_the_numbers_it_gets_in_a_batch_bit_for_bit():
         assert np.array_equal(one.data, batch[i].data)
 
 
-@pytest.mark.parametrize("terms", [[7], [3, 1, 3, 2, 3], [9, 8, 7, 6] * 20, list(range(200, 0, -3)) * 3])
+@pytest.mark.parametrize("terms", [[], [7], [3, 1, 3, 2, 3], [9, 8, 7, 6] * 20, list(range(200, 0, -3)) * 3])
 def test_counting_terms_in_a_dict_or_with_numpy_gives_the_same_columns_and_counts(terms):
     few_columns, few_counts = count_few(terms)
     many_columns, many_counts = count_many(terms)
