@@ -5,8 +5,7 @@ the number of terms. Where they cross sets ``moderation.scoring.fast.FEW_TERMS``
 
 Terms are the columns of the seed comments' character 2- to 5-grams inside word boundaries (as
 the spam model's largest block, here fitted on the raw seed text, every n-gram kept), in reading
-order, cut to each length. Medians of 15 repeats
-of 2,000 calls, microseconds a call.
+order, cut to each length. Medians of 15 repeats of 2,000 calls, microseconds a call.
 """
 
 from __future__ import annotations

@@ -104,17 +104,15 @@ async def receive_comment(
     body, raw = await _json_body(request, settings)
     # Reading the site, scoring and storing are blocking work: on the decision thread, so the event
     # loop keeps flowing (a request that fails the signature check waits for that thread too).
-    signed = (body, raw, x_moderation_signature)
-    answer = await run_decision(request, _receive_signed, session, scorer, settings, signed)
+    answer = await run_decision(request, _receive_signed, session, scorer, settings, body, raw, x_moderation_signature)
     # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
 def _receive_signed(
-    session: Session, scorer: Scorer, settings: Settings, signed: tuple[bytes, Any, str | None]
+    session: Session, scorer: Scorer, settings: Settings, body: bytes, raw: Any, signature: str | None
 ) -> DecisionOut:
     """Check the signature and the comment, then score, decide and store it."""
-    body, raw, signature = signed
     try:
         site = _signed_site(session, settings, body, raw, signature)
         payload = validated(CommentIn, raw)

@@ -65,8 +65,8 @@ class NgramDetector:
         grams = factory.word_lang_prob_map
         self._row = {gram: i for i, gram in enumerate(grams)}
         self._seed = factory.seed
-        self._alpha = Detector.ALPHA_DEFAULT + Random(self._seed).gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
-        weight = self._alpha / Detector.BASE_FREQ
+        alpha = Detector.ALPHA_DEFAULT + Random(self._seed).gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
+        weight = alpha / Detector.BASE_FREQ
         # log(weight + frequency) of every n-gram in every language, taken once instead of per draw
         self._log_factors = np.log(weight + np.asarray(list(grams.values()), dtype=np.float64))
         self._draws: dict[int, tuple[Random, list[int]]] = {}
