@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Insert, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from moderation.domain import Action, Comment, Post, Reason, Scores, Site, Span
@@ -17,7 +18,14 @@ from moderation.scoring.scorer import Scorer
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
 
 COMMENTS, DECISIONS = CommentRow.__table__, DecisionRow.__table__
-INSERT_COMMENT, INSERT_DECISION = insert(COMMENTS).returning(COMMENTS.c.id), insert(DECISIONS)
+INSERT_DECISION = insert(DECISIONS)
+# A new comment's INSERT, by database: a comment stored already (a repeat, or the same comment
+# arriving twice at once) inserts nothing and returns no id, in the same round trip that stores a new one.
+INSERT_COMMENT: dict[str, Insert] = {
+    name: dialect.insert(COMMENTS).on_conflict_do_nothing(index_elements=["site_id", "platform_id"])
+    .returning(COMMENTS.c.id)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}  # fmt: skip
 FIND_ID = select(COMMENTS.c.id).where(
     COMMENTS.c.site_id == bindparam("site_id"), COMMENTS.c.platform_id == bindparam("platform_id")
 )
@@ -107,17 +115,20 @@ def receive(
     """The stored comment and whether this call scored it (false: a repeat, answered as before).
     ``score`` stands in for ``scorer.score`` when a protocol knows more than the text (Akismet's honeypot).
 
-    The caller commits; nothing is written when scoring or deciding fails.
+    The caller commits; nothing is written when scoring or deciding fails. A repeat is found by its
+    INSERT inserting nothing, after scoring: one statement fewer for every new comment, the
+    scoring's work more for a platform's retry.
     """
-    existing_id = find_id(session, site.id, incoming.platform_id)
-    if existing_id is not None and not incoming.edited:
-        return session.get_one(CommentRow, existing_id), False
+    existing_id = find_id(session, site.id, incoming.platform_id) if incoming.edited else None
     site_id, policy, shadow = site.id, policy_of(site), site.shadow_mode
     context = Site(tuple(site.languages), site.topic)
-    # End the read-only transaction: no pooled connection is held while the comment is scored. This
-    # expires every loaded object: from here on, reading ``site`` would cost a SELECT (it did, on
-    # every webhook, before ``site_id`` was kept).
-    session.rollback()
+    database = session.get_bind().dialect.name
+    if database == "sqlite":
+        # End the read transaction: in WAL mode it could not turn into a write one after another
+        # writer's commit. This expires every loaded object: from here on, reading ``site`` would
+        # cost a SELECT. (PostgreSQL keeps its connection and transaction while the comment is
+        # scored: a ROLLBACK, the pool's ping and a BEGIN fewer round trips.)
+        session.rollback()
     scores, verdict, answered = judge(score or scorer.score, policy, context, shadow, incoming)
     fields = {
         **{name: getattr(incoming, name) for name in INCOMING_COLUMNS},
@@ -127,11 +138,12 @@ def receive(
         "causes": " ".join(dict.fromkeys(c.code for c in verdict.causes)),
         "status": STATUS_OF[verdict.action], "label": None, "model_version": scores.model_version,
     }  # fmt: skip
-    if existing_id is None:
-        return _insert_new(session, site_id, fields, verdict.action, scores), True
-    row = session.get(CommentRow, existing_id)
-    if row is None:  # deleted while this edit was scored: stored as new
-        return _insert_new(session, site_id, fields, verdict.action, scores), True
+    row = session.get(CommentRow, existing_id) if existing_id is not None else None
+    if row is None:  # new (or deleted while this edit was scored: stored as new)
+        new = _insert_new(session, INSERT_COMMENT[database], site_id, fields, verdict.action, scores)
+        if new is None:
+            return session.get_one(CommentRow, find_id(session, site_id, incoming.platform_id)), False
+        return new, True
     for key, value in fields.items():
         setattr(row, key, value)
     row.revision += 1
@@ -140,12 +152,17 @@ def receive(
     return row, True
 
 
-def _insert_new(session: Session, site_id: str, fields: dict[str, Any], action: Action, scores: Scores) -> CommentRow:
+def _insert_new(
+    session: Session, statement: Insert, site_id: str, fields: dict[str, Any], action: Action, scores: Scores
+) -> CommentRow | None:
     """A new comment and its automatic decision as two plain INSERTs, built once and cached: the
-    ORM's unit of work (add, flush) cost 8% more instructions per webhook (BENCHMARKS.md).
-    The returned row is not attached to ``session``: it is the answer, read and not changed."""
+    ORM's unit of work (add, flush) cost 8% more instructions per webhook (BENCHMARKS.md). None
+    when the comment is stored already. The returned row is not attached to ``session``: it is the
+    answer, read and not changed."""
     values = {"site_id": site_id, "received_at": utcnow(), "revision": 1, **fields}
-    comment_id = session.execute(INSERT_COMMENT, values).scalar_one()
+    comment_id = session.execute(statement, values).scalar()
+    if comment_id is None:
+        return None
     _record_decision(session, comment_id, action, scores, fields["note"])
     return CommentRow(id=comment_id, **values)
 

@@ -10,16 +10,13 @@ import io
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.akismet import (
-    ANSWERS,
     THANKS,
     Checked,
     CheckResult,
     check,
-    platform_id,
     site_for_key,
     submit,
     usage,
@@ -29,9 +26,8 @@ from moderation.api.deps import ScorerDep, SessionDep, SettingsDep, run_decision
 from moderation.api.errors import RequestRejected
 from moderation.api.metrics import DECISIONS
 from moderation.config import Settings
-from moderation.domain import Action, Label
+from moderation.domain import Label
 from moderation.errors import InvalidAkismetCall
-from moderation.intake import find
 from moderation.scoring.scorer import Scorer
 from moderation.store.tables import SiteRow
 
@@ -120,16 +116,8 @@ async def comment_check(request: Request, session: SessionDep, scorer: ScorerDep
 
 
 def _check_and_store(session: Session, scorer: Scorer, site: SiteRow, params: dict[str, str]) -> Checked:
-    site_id = site.id
-    try:
-        checked = check(session, scorer, site, params)
-        session.commit()
-    except IntegrityError:  # the same comment arrived twice at once: the other request stored it
-        session.rollback()
-        row = find(session, site_id, platform_id(site_id, params))
-        if row is None:
-            raise
-        return Checked(ANSWERS[Action(row.answered_action)], row)
+    checked = check(session, scorer, site, params)  # (a repeat is answered as it was the first time)
+    session.commit()
     if checked.row is not None:
         DECISIONS.labels(checked.row.answered_action).inc()
     return checked

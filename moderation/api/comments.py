@@ -6,7 +6,6 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from moderation.api import examples
@@ -27,7 +26,7 @@ from moderation.api.views import decision_out, item_out
 from moderation.config import Settings
 from moderation.errors import InvalidComment
 from moderation.feedback import record_feedback
-from moderation.intake import Incoming, find, receive
+from moderation.intake import Incoming, receive
 from moderation.queue import history, restore, visible
 from moderation.scoring.scorer import Scorer
 from moderation.secrets import verify
@@ -136,14 +135,8 @@ def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: Co
         author_url=payload.author.url, author_ip=payload.author.ip, author_user_agent=payload.author.user_agent,
         created_at=payload.created_at, parent_id=payload.parent_id, edited=payload.edited,
     )  # fmt: skip
-    try:
-        row, _ = receive(session, scorer, site, incoming)
-        session.commit()
-    except IntegrityError:  # the same comment arrived twice at once: the other request stored it
-        session.rollback()
-        row = find(session, site.id, payload.comment_id)
-        if row is None:
-            raise
+    row, _ = receive(session, scorer, site, incoming)  # (a repeat is answered as it was the first time)
+    session.commit()
     answer = decision_out(row)
     DECISIONS.labels(answer.action.value).inc()
     return answer
