@@ -7,6 +7,7 @@ and fall back to the step's own ``transform`` for any other; tests compare them 
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache, partial
@@ -34,6 +35,8 @@ TERM_CACHE_SIZE = 1 << 18  # hashed terms whose column each compiled hashing vec
 # Up to this many terms in a document, counting them in a dict beats numpy's sort (its fixed cost
 # per call is larger); above it the sort wins (bench/term_counting.py, BENCHMARKS.md)
 FEW_TERMS = 36
+COLUMN = "i"  # a term's column as array.array and numpy store it: a C int (32 bits)
+COLUMN_BYTES = array(COLUMN).itemsize
 
 
 def hashed_column(term: str, n_features: int) -> int:
@@ -45,13 +48,15 @@ def hashed_column(term: str, n_features: int) -> int:
 
 def _term_indices(
     vectorizer: TfidfVectorizer | HashingVectorizer, lookup: Callable[[str], int | None]
-) -> Callable[[str], Iterable[int]]:
+) -> Callable[[str], bytes]:
     """A function giving the column (``lookup`` of the term: its vocabulary index, or its hashed
-    column) of each term ``vectorizer``'s analyzer finds in a document (terms without one left out).
+    column) of each term ``vectorizer``'s analyzer finds in a document (terms without one left
+    out), as the bytes of 32-bit integers (``np.frombuffer`` reads them without a copy, and a
+    batch's documents are joined as bytes, not integer by integer).
 
     Character n-grams inside word boundaries depend on the word alone, so they are looked up once
-    per distinct word (words repeat across comments); word unigrams and bigrams are looked up
-    directly. Any other analyzer goes through ``build_analyzer``.
+    per distinct word (words repeat across comments) and kept as bytes; word unigrams and bigrams
+    are looked up directly. Any other analyzer goes through ``build_analyzer``.
     """
     known = partial(is_not, None)
     min_n, max_n = vectorizer.ngram_range
@@ -59,32 +64,32 @@ def _term_indices(
         preprocess = vectorizer.build_preprocessor()
 
         @lru_cache(maxsize=WORD_CACHE_SIZE)
-        def word(token: str) -> tuple[int, ...]:
+        def word(token: str) -> bytes:
             padded = f" {token} "
             width = len(padded)
             # as scikit-learn's _char_wb_ngrams: a word shorter than n counts once, whole
             grams = [padded[a : a + n] for n in range(min_n, min(max_n, width) + 1) for a in range(width - n + 1)]
             if width < min_n:
                 grams.append(padded)
-            return tuple(filter(known, map(lookup, grams)))
+            return array(COLUMN, filter(known, map(lookup, grams))).tobytes()
 
-        def char_wb(document: str) -> Iterable[int]:
+        def char_wb(document: str) -> bytes:
             # str.split() splits at the white space scikit-learn's \s\s+ folds first: same words
-            return chain.from_iterable(map(word, preprocess(vectorizer.decode(document)).split()))
+            return b"".join(map(word, preprocess(vectorizer.decode(document)).split()))
 
         return char_wb
     if vectorizer.analyzer == "word" and vectorizer.get_stop_words() is None and (min_n, max_n) in ((1, 1), (1, 2)):
         preprocess = vectorizer.build_preprocessor()
         tokenize = vectorizer.build_tokenizer()
 
-        def words(document: str) -> Iterable[int]:
+        def words(document: str) -> bytes:
             tokens = tokenize(preprocess(vectorizer.decode(document)))
             terms: Iterable[str] = tokens if max_n == 1 else chain(tokens, map(" ".join, pairwise(tokens)))
-            return filter(known, map(lookup, terms))
+            return array(COLUMN, filter(known, map(lookup, terms))).tobytes()
 
         return words
     analyze = vectorizer.build_analyzer()
-    return lambda document: filter(known, map(lookup, analyze(document)))
+    return lambda document: array(COLUMN, filter(known, map(lookup, analyze(document)))).tobytes()
 
 
 def compile_tfidf(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], sparse.csr_matrix]:
@@ -130,31 +135,27 @@ def count_few(terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
     return columns, np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
 
 
-def count_many(terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+def count_many(terms: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``count_few``'s answer, sorted and counted in one numpy call (cheaper for a long text)."""
     columns, counted = np.unique(np.array(terms, dtype=np.int32), return_counts=True)
     return columns, counted.astype(np.float64)
 
 
 def _weighted(
-    term_indices: Callable[[str], Iterable[int]], idf: np.ndarray, sublinear: bool
+    term_indices: Callable[[str], bytes], idf: np.ndarray, sublinear: bool
 ) -> Callable[[Sequence[str]], sparse.csr_matrix]:
     """Term counts of each document, as (log) tf times idf, l2-normed, in a CSR matrix."""
 
     def transform(documents: Sequence[str]) -> sparse.csr_matrix:
         if len(documents) == 1:
             return one(next(iter(documents)))
-        terms: list[int] = []
-        ends: list[int] = []
-        for document in documents:
-            terms += term_indices(document)
-            ends.append(len(terms))
+        chunks = list(map(term_indices, documents))
+        terms = np.frombuffer(b"".join(chunks), dtype=COLUMN)
+        lengths = np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)) // COLUMN_BYTES
         n_rows, width = len(documents), len(idf)
         # one sort for the whole batch: (row, column) keys, counted, in CSR order
-        rows_of_terms = np.repeat(
-            np.arange(n_rows, dtype=np.int64), np.diff(np.asarray(ends, dtype=np.int64), prepend=0)
-        )
-        keys, tf = np.unique(rows_of_terms * width + np.asarray(terms, dtype=np.int64), return_counts=True)
+        rows_of_terms = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+        keys, tf = np.unique(rows_of_terms * width + terms, return_counts=True)
         rows, columns = np.divmod(keys, width)
         weights = (np.log(tf) + 1.0 if sublinear else tf.astype(np.float64)) * idf[columns]
         norms = np.sqrt(np.bincount(rows, weights * weights, minlength=n_rows))
@@ -166,8 +167,8 @@ def _weighted(
     def one(document: str) -> sparse.csr_matrix:
         # the same numbers for a single document (the service's case) with a fraction of the numpy
         # calls; the norm summed in order, as bincount does
-        terms = list(term_indices(document))
-        columns, tf = count_many(terms) if len(terms) > FEW_TERMS else count_few(terms)
+        terms = np.frombuffer(term_indices(document), dtype=COLUMN)
+        columns, tf = count_many(terms) if len(terms) > FEW_TERMS else count_few(terms.tolist())
         weights = (np.log(tf) + 1.0 if sublinear else tf) * idf[columns]
         norm = np.sqrt(np.bincount(np.zeros(len(weights), dtype=np.intp), weights * weights, minlength=1)[0])
         if norm > 0:

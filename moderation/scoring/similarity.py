@@ -25,6 +25,9 @@ SIMILARITY_NAMES = (
 SIMILARITY_COLUMNS = ["clean", "post_title", "post_body", "post_tags", "site_topic"]
 WORD = re.compile(r"[^\W\d_]{4,}", re.U)
 CONTEXT_CACHE_SIZE = 2048
+# From this many comments in one call, their dot products with their posts are one sparse product
+# (measured: about equal at 24 comments, 1.5 times faster at 32 and 64; /tmp script, 2026-12-04)
+BATCH_DOTS = 32
 
 
 def _context_texts(title: str, body: str, tags: str, topic: str) -> tuple[str, str, str]:
@@ -77,20 +80,12 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         words = self._vectorize("words_", comments)
         chars = self._vectorize("chars_", comments)
         concepts = _unit_rows(np.asarray(words @ self.concepts_))
-
-        def dots(matrix: sparse.csr_matrix, key: str) -> np.ndarray:
-            out = np.zeros(matrix.shape[0])
-            for i, context in enumerate(contexts):
-                row = slice(matrix.indptr[i], matrix.indptr[i + 1])
-                found = map(context[key].get, matrix.indices[row].tolist(), repeat(0.0))
-                out[i] = sum(map(mul, matrix.data[row].tolist(), found))
-            return out
-
-        post_words = dots(words, "post_words")
-        title_words = dots(words, "title_words")
-        topic_words = dots(words, "topic_words")
-        post_chars = dots(chars, "post_chars")
-        topic_chars = dots(chars, "topic_chars")
+        dots = _dots_each if len(contexts) < BATCH_DOTS else _dots_batch
+        post_words = dots(words, contexts, "post_words")
+        title_words = dots(words, contexts, "title_words")
+        topic_words = dots(words, contexts, "topic_words")
+        post_chars = dots(chars, contexts, "post_chars")
+        topic_chars = dots(chars, contexts, "topic_chars")
         post_concepts = np.einsum("ij,ij->i", concepts, np.vstack([c["post_concepts"] for c in contexts]))
         topic_concepts = np.einsum("ij,ij->i", concepts, np.vstack([c["topic_concepts"] for c in contexts]))
         tokens = [set(WORD.findall(text)) for text in comments]
@@ -128,13 +123,14 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         chars = self._vectorize("chars_", [post, topic])
         concepts = _unit_rows(np.asarray(words @ self.concepts_))
 
-        def weights(matrix: sparse.csr_matrix, i: int) -> dict[int, float]:
-            row = slice(matrix.indptr[i], matrix.indptr[i + 1])
-            return dict(zip(matrix.indices[row].tolist(), matrix.data[row].tolist(), strict=True))
+        def vector(matrix: sparse.csr_matrix, i: int) -> tuple[sparse.csr_matrix, dict[int, float]]:
+            # as a sparse row (for a batch's product) and as column -> weight (for a few comments)
+            row = matrix[i]
+            return row, dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
 
         value = {
-            "post_words": weights(words, 0), "title_words": weights(words, 1), "topic_words": weights(words, 2),
-            "post_chars": weights(chars, 0), "topic_chars": weights(chars, 1),
+            "post_words": vector(words, 0), "title_words": vector(words, 1), "topic_words": vector(words, 2),
+            "post_chars": vector(chars, 0), "topic_chars": vector(chars, 1),
             "post_concepts": concepts[0], "topic_concepts": concepts[2],
             "post_tokens": set(WORD.findall(post)), "topic_tokens": set(WORD.findall(topic)),
         }  # fmt: skip
@@ -142,6 +138,27 @@ class PostSimilarity(TransformerMixin, BaseEstimator):
         if len(cache) > CONTEXT_CACHE_SIZE:
             cache.popitem(last=False)
         return value
+
+
+def _dots_each(matrix: sparse.csr_matrix, contexts: list[dict[str, Any]], key: str) -> np.ndarray:
+    """Each row of ``matrix`` dotted with its context's ``key`` vector, one row at a time: for a
+    few comments, cheaper than building ``_dots_batch``'s matrices."""
+    out = np.zeros(matrix.shape[0])
+    for i, context in enumerate(contexts):
+        row = slice(matrix.indptr[i], matrix.indptr[i + 1])
+        found = map(context[key][1].get, matrix.indices[row].tolist(), repeat(0.0))
+        out[i] = sum(map(mul, matrix.data[row].tolist(), found))
+    return out
+
+
+def _dots_batch(matrix: sparse.csr_matrix, contexts: list[dict[str, Any]], key: str) -> np.ndarray:
+    """``_dots_each``'s answer from one sparse product of the comments with the batch's distinct
+    contexts (comments share posts), read off at each comment's own context."""
+    slots: dict[int, int] = {}
+    which = [slots.setdefault(id(context), len(slots)) for context in contexts]
+    distinct = {id(context): context[key][0] for context in contexts}  # in slot order
+    products = (matrix @ sparse.vstack(list(distinct.values()), format="csr").T).tocsr()
+    return np.asarray(products[np.arange(len(contexts)), which]).ravel()
 
 
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 
 from moderation.domain import Comment, Post, Site
 from moderation.scoring.frame import comments_frame, prepare
-from moderation.scoring.similarity import SIMILARITY_NAMES, PostSimilarity
+from moderation.scoring.similarity import BATCH_DOTS, SIMILARITY_NAMES, PostSimilarity
 from moderation.text.transformers import SIGNAL_NAMES, CommentSignals
 
 POST = Post("Sourdough bread at home", "How to feed a sourdough starter and bake a crusty loaf.", ("bread", "baking"))
@@ -99,3 +99,13 @@ def test_similarity_is_higher_for_the_comment_about_the_post():
     best = list(SIMILARITY_NAMES).index("best_match")
     on_topic, off_topic = out[0, best], out[4, best]
     assert on_topic > off_topic
+
+
+def test_similarity_of_a_comment_is_the_same_alone_and_in_a_large_batch():
+    # A large batch takes its dot products with the posts as one sparse product, a small one row by row
+    X = frame()
+    similarity = PostSimilarity(n_concepts=3, max_features=500).fit(X)
+    large = pd.concat([X] * (BATCH_DOTS // len(X) + 1), ignore_index=True)
+    assert len(large) >= BATCH_DOTS
+    alone = np.vstack([similarity.transform(large.iloc[[i]]) for i in range(len(large))])
+    np.testing.assert_allclose(similarity.transform(large), alone, rtol=1e-12, atol=1e-15)
