@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, bindparam, insert, select
+from sqlalchemy import Insert, bindparam, insert, literal, null, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,22 @@ INSERT_COMMENT: dict[str, Insert] = {
     .returning(COMMENTS.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }  # fmt: skip
+# On PostgreSQL, the new comment and its automatic decision in one statement (one round trip): the
+# decision is inserted from the comment's INSERT ... RETURNING, so a repeat inserts neither.
+_COMMENT_BINDS = {c.name: bindparam(c.name, type_=c.type) for c in COMMENTS.c if not c.primary_key}
+_NEW = INSERT_COMMENT["postgresql"].values(_COMMENT_BINDS).cte("new")
+INSERT_COMMENT_AND_DECISION = (
+    insert(DECISIONS)
+    .from_select(
+        ["comment_id", "actor", "action", "label", "note", "spam", "off_topic", "model_version", "at"],
+        select(
+            _NEW.c.id, literal("model", DECISIONS.c.actor.type), _COMMENT_BINDS["action"], null(),
+            _COMMENT_BINDS["note"], _COMMENT_BINDS["spam"], _COMMENT_BINDS["off_topic"],
+            _COMMENT_BINDS["model_version"], _COMMENT_BINDS["received_at"],
+        ),
+    )
+    .returning(DECISIONS.c.comment_id)
+)  # fmt: skip
 FIND_ID = select(COMMENTS.c.id).where(
     COMMENTS.c.site_id == bindparam("site_id"), COMMENTS.c.platform_id == bindparam("platform_id")
 )
@@ -140,7 +156,7 @@ def receive(
     }  # fmt: skip
     row = session.get(CommentRow, existing_id) if existing_id is not None else None
     if row is None:  # new (or deleted while this edit was scored: stored as new)
-        new = _insert_new(session, INSERT_COMMENT[database], site_id, fields, verdict.action, scores)
+        new = _insert_new(session, database, site_id, fields, verdict.action, scores)
         if new is None:
             return session.get_one(CommentRow, find_id(session, site_id, incoming.platform_id)), False
         return new, True
@@ -153,18 +169,21 @@ def receive(
 
 
 def _insert_new(
-    session: Session, statement: Insert, site_id: str, fields: dict[str, Any], action: Action, scores: Scores
+    session: Session, database: str, site_id: str, fields: dict[str, Any], action: Action, scores: Scores
 ) -> CommentRow | None:
-    """A new comment and its automatic decision as two plain INSERTs, built once and cached: the
-    ORM's unit of work (add, flush) cost 8% more instructions per webhook (BENCHMARKS.md). None
-    when the comment is stored already. The returned row is not attached to ``session``: it is the
-    answer, read and not changed."""
+    """A new comment and its automatic decision as plain INSERTs, built once and cached (the ORM's
+    unit of work, add and flush, cost 8% more instructions per webhook: BENCHMARKS.md): one
+    statement on PostgreSQL, two on SQLite (whose WITH cannot hold an INSERT). None when the
+    comment is stored already. The returned row is not attached to ``session``: it is the answer,
+    read and not changed."""
     values = {"site_id": site_id, "received_at": utcnow(), "revision": 1, **fields}
-    comment_id = session.execute(statement, values).scalar()
-    if comment_id is None:
-        return None
-    _record_decision(session, comment_id, action, scores, fields["note"])
-    return CommentRow(id=comment_id, **values)
+    if database == "postgresql":
+        comment_id = session.execute(INSERT_COMMENT_AND_DECISION, values).scalar()
+    else:
+        comment_id = session.execute(INSERT_COMMENT[database], values).scalar()
+        if comment_id is not None:
+            _record_decision(session, comment_id, action, scores, fields["note"])
+    return None if comment_id is None else CommentRow(id=comment_id, **values)
 
 
 def _record_decision(session: Session, comment_id: int, action: Action, scores: Scores, note: str) -> None:
