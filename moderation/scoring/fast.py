@@ -137,7 +137,7 @@ def count_few(terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 def count_many(terms: list[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``count_few``'s answer, sorted and counted in one numpy call (cheaper for a long text)."""
-    columns, counted = np.unique(np.array(terms, dtype=np.int32), return_counts=True)
+    columns, counted = np.unique(np.asarray(terms, dtype=np.int32), return_counts=True)
     return columns, counted.astype(np.float64)
 
 
