@@ -25,9 +25,10 @@ SIMILARITY_NAMES = (
 SIMILARITY_COLUMNS = ["clean", "post_title", "post_body", "post_tags", "site_topic"]
 WORD = re.compile(r"[^\W\d_]{4,}", re.U)
 CONTEXT_CACHE_SIZE = 2048
-# From this many comments in one call, their dot products with their posts are one sparse product
-# (measured: about equal at 24 comments, 1.5 times faster at 32 and 64; /tmp script, 2026-12-04)
-BATCH_DOTS = 32
+# From this many comments in one call, their dot products with their posts are one sparse product:
+# bench/similarity_dots.py found the two ways about equal at 24 to 32 comments, the product 1.2
+# times faster at 48 and over 4 times at 2,000 (BENCHMARKS.md)
+BATCH_DOTS = 40
 
 
 def _context_texts(title: str, body: str, tags: str, topic: str) -> tuple[str, str, str]:
