@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from moderation.domain import Comment, Post, Site
 from moderation.training.assemble import combine, prepare_all
 from moderation.training.formats import load_dataset
 
@@ -32,3 +33,12 @@ def shared_specs(shared: Path) -> list[str]:
 def load_prepared(specs: list[str]) -> pd.DataFrame:
     """All datasets combined, split and prepared (clean text and language)."""
     return prepare_all(combine([load_dataset(spec) for spec in specs]))
+
+
+def seed_items(seed: pd.DataFrame) -> list[tuple[Comment, Post, Site]]:
+    """Seed corpus rows (``load_seed``) as the scorer takes them: each comment under its post and site."""
+    return [
+        (Comment(r.content, r.author_name, r.author_email, r.author_url),
+         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";"))), Site((r.site_languages,), r.site_topic))
+        for r in seed.itertuples()
+    ]  # fmt: skip

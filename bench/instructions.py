@@ -22,13 +22,12 @@ import tempfile
 from pathlib import Path
 
 import httpx
-from common import ROOT
+from common import ROOT, seed_items
 from service import signed_bodies
 
 import moderation.api.comments
 from moderation.api.app import create_app
 from moderation.config import Settings
-from moderation.domain import Comment, Post, Site
 from moderation.scoring.scorer import Scorer
 from moderation.sites import create_site
 from moderation.store.database import transaction
@@ -44,11 +43,7 @@ def instrument(on: bool) -> None:
 
 def batch(models_dir: Path, explain: bool) -> None:
     seed = load_seed(ROOT / "data")
-    items = [
-        (Comment(r.content, r.author_name, r.author_email, r.author_url),
-         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";"))), Site((r.site_languages,), r.site_topic))
-        for r in seed.head(2000).itertuples()
-    ]  # fmt: skip
+    items = seed_items(seed.head(2000))
     scorer = Scorer.load(models_dir)
     scorer.score(*items[0])
     detect_language.cache_clear()

@@ -19,9 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from common import ROOT
+from common import ROOT, seed_items
 
-from moderation.domain import Comment, Post, Site
 from moderation.scoring.frame import comments_frame, prepare
 from moderation.scoring.similarity import (
     BATCH_DOTS,
@@ -41,11 +40,7 @@ KEYS = (("words", "post_words"), ("words", "title_words"), ("words", "topic_word
 
 def main() -> None:
     seed = load_seed(ROOT / "data").sample(frac=1.0, random_state=0)
-    items = [
-        (Comment(r.content, r.author_name, r.author_email, r.author_url),
-         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";"))), Site((r.site_languages,), r.site_topic))
-        for r in seed.itertuples()
-    ]  # fmt: skip
+    items = seed_items(seed)
     table, _ = prepare(comments_frame(items))
     similarity = PostSimilarity().fit(table)
     rows = table.iloc[:COMMENTS]

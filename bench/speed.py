@@ -19,14 +19,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from common import ROOT
+from common import ROOT, seed_items
 from langdetect import DetectorFactory
 from langdetect.detector_factory import init_factory
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from moderation.domain import Comment, Post, Site
 from moderation.scoring.scorer import Scorer
 from moderation.text.language import detect_language
 from moderation.training.corpus import load_seed
@@ -49,11 +48,7 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, default=ROOT / "models")
     args = parser.parse_args()
     seed = load_seed(ROOT / "data")
-    items = [
-        (Comment(r.content, r.author_name, r.author_email, r.author_url),
-         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";"))), Site((r.site_languages,), r.site_topic))
-        for r in seed.itertuples()
-    ]  # fmt: skip
+    items = seed_items(seed)
     texts = [c.content for c, _, _ in items]
 
     DetectorFactory.seed = 0
