@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 from common import ROOT, seed_items
-from service import signed_bodies
+from service import Traffic
 
 import moderation.api.comments
 from moderation.api.app import create_app
@@ -70,7 +70,7 @@ def webhook(models_dir: Path) -> None:
         async def send() -> None:
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                bodies = signed_bodies(secret, 300)
+                bodies = Traffic(secret).bodies(300)
                 for body, headers in bodies[:100]:
                     assert (await client.post("/v1/comments", content=body, headers=headers)).status_code == 200
                 instrument(True)

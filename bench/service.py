@@ -5,8 +5,11 @@ run as the baseline.
     python bench/service.py [--rates 100 200 300] [--seconds 20] [--workers 2]
 
 Open loop: requests leave at the scheduled rate whatever the answers, so queueing shows in the
-latency. Every request is a new signed comment, stored before it is answered. Needs a current
-model in models/ (or MODERATION_MODELS_DIR) and, for PostgreSQL, a server at 127.0.0.1:5432.
+latency. Every request is a new signed comment (a seed corpus comment under its post, no text
+sent twice), stored before it is answered. Each rate also reports the CPU milliseconds spent per
+answered request by the server, PostgreSQL and the load generator, and how many of the machine's
+cores were busy. Needs a current model in models/ (or MODERATION_MODELS_DIR) and, for
+PostgreSQL, a server at 127.0.0.1:5432.
 """
 
 from __future__ import annotations
@@ -30,14 +33,9 @@ from common import ROOT
 from sqlalchemy import create_engine, text
 
 from moderation.secrets import sign
+from moderation.training.corpus import load_seed
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-COMMENTS = [
-    "Håller med, företagen borde lyssna mer på sina kunder i sociala medier.",
-    "Låna 50 000 kr utan UC idag på www.snabblan.example, svar direkt!",
-    "Vet någon om tandläkaren på Storgatan tar emot nya patienter?",
-    "Great post, check out my channel for more marketing tips http://channel.example",
-]
 ECHO_APP = """
 from fastapi import FastAPI, Request
 app = FastAPI()
@@ -45,6 +43,46 @@ app = FastAPI()
 async def echo(request: Request):
     return await request.json()
 """
+
+
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[str, int, int]]:
+    """Every process: its name, parent and CPU ticks used (user + system), from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        found[int(stat.parent.name)] = (name, int(rest[1]), int(rest[11]) + int(rest[12]))
+    return found
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU time used so far by the server (its processes), PostgreSQL's processes, this load
+    generator, and the whole machine (every core, from /proc/stat)."""
+    processes = _processes()
+    tree, grew = {server_pid}, True
+    while grew:
+        children = {pid for pid, (_, parent, _) in processes.items() if parent in tree} - tree
+        tree, grew = tree | children, bool(children)
+    ticks = {
+        "server": sum(processes[p][2] for p in tree if p in processes),
+        "postgresql": sum(t for name, _, t in processes.values() if name == "postgres"),
+        "load_generator": processes.get(os.getpid(), ("", 0, 0))[2],
+    }
+    fields = Path("/proc/stat").read_text().split("\n")[0].split()[1:]
+    ticks["machine"] = sum(int(x) for i, x in enumerate(fields[:8]) if i not in (3, 4))  # less idle, iowait
+    return {key: value / TICKS_PER_S for key, value in ticks.items()}
+
+
+def cpu_per_request(before: dict[str, float], after: dict[str, float], answered: int) -> dict[str, float]:
+    """CPU milliseconds per answered request, by who spent them (``machine``: every process's)."""
+    used = {key: after[key] - before[key] for key in after}
+    return {f"{key}_ms": round(1000 * value / max(answered, 1), 2) for key, value in used.items()}
 
 
 def free_port() -> int:
@@ -83,11 +121,16 @@ class Connections:
         reader, writer = await self.free.get()
         try:
             head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-            writer.write(
-                f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
-            )
+            request = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+            writer.write(request.encode() + body)
             await writer.drain()
             status_line = await reader.readline()
+            if not status_line:  # closed by the server after its keep-alive timeout (low rates): a new one
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.write(request.encode() + body)
+                await writer.drain()
+                status_line = await reader.readline()
             length = 0
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 if line.lower().startswith(b"content-length:"):
@@ -156,18 +199,31 @@ async def max_throughput(port: int, path: str, body: bytes, seconds: float, conc
     return round(done / seconds, 1)
 
 
-def signed_bodies(secret: str, count: int) -> list[tuple[bytes, dict[str, str]]]:
-    bodies = []
-    for i in range(count):
-        payload = {
-            "site": "bench", "comment_id": f"{uuid.uuid4().hex}", "content": COMMENTS[i % len(COMMENTS)],
-            "post": {"id": "p1", "title": "Sociala medier = Corporate Responsibility", "body": "Företag och kunder."},
-            "author": {"name": f"Author {i % 50}", "email": f"a{i % 50}@example.com"},
-        }  # fmt: skip
-        body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", "X-Moderation-Signature": sign(secret, int(time.time()), body)}
-        bodies.append((body, headers))
-    return bodies
+class Traffic:
+    """Signed webhook bodies, each a new comment: the seed corpus' comments under their posts, in a
+    fixed shuffled order, a lap number appended once all have been sent. No two texts are the same,
+    so no per-text cache (the language guess is one) answers for the scorer."""
+
+    def __init__(self, secret: str) -> None:
+        seed = load_seed(ROOT / "data").sample(frac=1.0, random_state=0)
+        self.secret, self.rows, self.sent = secret, list(seed.itertuples()), 0
+
+    def bodies(self, count: int) -> list[tuple[bytes, dict[str, str]]]:
+        bodies = []
+        for i in range(self.sent, self.sent + count):
+            row, lap = self.rows[i % len(self.rows)], i // len(self.rows)
+            payload = {
+                "site": "bench", "comment_id": uuid.uuid4().hex,
+                "content": f"{row.content} ({lap})" if lap else row.content,
+                "post": {"id": row.post_id, "title": row.post_title, "body": row.post_body,
+                         "tags": row.post_tags.split(";")},
+                "author": {"name": row.author_name, "email": row.author_email, "url": row.author_url},
+            }  # fmt: skip
+            body = json.dumps(payload).encode()
+            signature = sign(self.secret, int(time.time()), body)
+            bodies.append((body, {"Content-Type": "application/json", "X-Moderation-Signature": signature}))
+        self.sent += count
+        return bodies
 
 
 def run_service(database_url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -188,12 +244,17 @@ def run_service(database_url: str, args: argparse.Namespace) -> list[dict[str, A
     )  # fmt: skip
     try:
         wait_ready(f"http://127.0.0.1:{port}/readyz", server)
-        warm_up = signed_bodies(secret, 100)  # two seconds at 50/s, not measured
-        asyncio.run(steady(port, warm_up, 50, 2))
+        traffic = Traffic(secret)
+        asyncio.run(steady(port, traffic.bodies(100), 50, 2))  # warm-up: two seconds at 50/s, not measured
         results = []
         for rate in args.rates:
-            bodies = signed_bodies(secret, int(rate * args.seconds))
-            results.append(asyncio.run(steady(port, bodies, rate, args.seconds)))
+            bodies = traffic.bodies(int(rate * args.seconds))
+            before, started = cpu_seconds(server.pid), time.perf_counter()
+            result = asyncio.run(steady(port, bodies, rate, args.seconds))
+            after, elapsed = cpu_seconds(server.pid), time.perf_counter() - started
+            result["cpu_per_request"] = cpu_per_request(before, after, result["statuses"].get(200, 0))
+            result["busy_cores"] = round((after["machine"] - before["machine"]) / elapsed, 2)
+            results.append(result)
             print(f"  {rate} req/s: {results[-1]}", flush=True)
         return results
     finally:
@@ -220,7 +281,9 @@ def main() -> None:
         )  # fmt: skip
         try:
             time.sleep(3)
-            body = json.dumps({"site": "bench", "content": COMMENTS[0]}).encode()
+            body = json.dumps(
+                {"site": "bench", "content": "Håller med, företagen borde lyssna mer på sina kunder."}
+            ).encode()
             report["echo_max_per_s"] = asyncio.run(max_throughput(port, "/echo", body, 10))
             print(f"echo baseline: {report['echo_max_per_s']} req/s", flush=True)
         finally:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from moderation.domain import Action, Comment, Label, Post, Reason, Scores, Site
 from moderation.errors import InvalidAkismetCall
 from moderation.feedback import PLATFORM, record_feedback
-from moderation.intake import Incoming, Score, find, judge, policy_of, receive
+from moderation.intake import Incoming, Score, SiteConfig, config_of, find, judge, receive
 from moderation.posts import KnownPost, find_post, url_key
 from moderation.scoring.scorer import MAX_CONTENT_CHARS, Scorer
 from moderation.secrets import digest
@@ -152,10 +152,9 @@ def scoring(scorer: Scorer, filled_honeypot: str | None) -> Score:
     return score
 
 
-def _dry_run(score: Score, site: SiteRow, incoming: Incoming) -> Action:
+def _dry_run(score: Score, site: SiteConfig, incoming: Incoming) -> Action:
     """The action the platform would be told, with nothing stored (``is_test`` calls)."""
-    context = Site(tuple(site.languages), site.topic)
-    return judge(score, policy_of(site), context, site.shadow_mode, incoming)[2]
+    return judge(score, site.policy, site.context, site.shadow_mode, incoming)[2]
 
 
 def check(session: Session, scorer: Scorer, site: SiteRow, params: Mapping[str, str]) -> Checked:
@@ -173,8 +172,8 @@ def check(session: Session, scorer: Scorer, site: SiteRow, params: Mapping[str, 
     incoming = to_incoming(site.id, params, post)
     score = scoring(scorer, honeypot(params))
     if truthy(params.get("is_test")):
-        return Checked(ANSWERS[_dry_run(score, site, incoming)], None)
-    row, _ = receive(session, scorer, site, incoming, score)
+        return Checked(ANSWERS[_dry_run(score, config_of(site), incoming)], None)
+    row, _ = receive(session, scorer, config_of(site), incoming, score)
     return Checked(ANSWERS[Action(row.answered_action)], row)
 
 

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # 2 (1 and 3 were not clearly different from 2; BENCHMARKS.md). ``workers`` use the cores.
     decision_threads: int | None = Field(default=None, ge=1)
     callback_interval_s: float = Field(default=1.0, ge=0)  # 0: this process delivers no callbacks
+    # How long a process keeps a site's settings for its webhooks (moderation.site_cache): a change
+    # made by another process is seen within this many seconds; 0 reads the site for every webhook.
+    site_cache_s: float = Field(default=2.0, ge=0)
     ui_session_hours: float = Field(default=12.0, gt=0)  # how long a moderator stays signed in to /ui/
     # Promotion guard (moderation.promotion.PromotionRule): how much worse than the champion a
     # challenger may be on each evaluation set, and how many positives a set needs to be judged on.

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from moderation.domain import Action, Comment, Post, Reason, Scores, Site, Span
 from moderation.policy import SitePolicy, Verdict, decide
 from moderation.scoring.scorer import Scorer
+from moderation.sites import secret_nonces
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow, utcnow
 
 COMMENTS, DECISIONS = CommentRow.__table__, DecisionRow.__table__
@@ -94,6 +95,22 @@ def find(session: Session, site_id: str, platform_id: str) -> CommentRow | None:
     return session.get(CommentRow, comment_id) if comment_id is not None else None
 
 
+@dataclass(frozen=True)
+class SiteConfig:
+    """What taking in a comment needs of its site, read once: usable with no session, by any thread."""
+
+    id: str
+    policy: SitePolicy
+    context: Site  # the site's languages and subject, as the scorer reads them
+    shadow_mode: bool
+    secret_nonces: tuple[str, ...]
+
+
+def config_of(site: SiteRow) -> SiteConfig:
+    return SiteConfig(site.id, policy_of(site), Site(tuple(site.languages), site.topic), site.shadow_mode,
+                      secret_nonces(site))  # fmt: skip
+
+
 def policy_of(site: SiteRow) -> SitePolicy:
     return SitePolicy(
         languages=tuple(site.languages), spam_queue_at=site.spam_queue_at, spam_remove_at=site.spam_remove_at,
@@ -126,7 +143,7 @@ def judge(
 
 
 def receive(
-    session: Session, scorer: Scorer, site: SiteRow, incoming: Incoming, score: Score | None = None
+    session: Session, scorer: Scorer, site: SiteConfig, incoming: Incoming, score: Score | None = None
 ) -> tuple[CommentRow, bool]:
     """The stored comment and whether this call scored it (false: a repeat, answered as before).
     ``score`` stands in for ``scorer.score`` when a protocol knows more than the text (Akismet's honeypot).
@@ -136,16 +153,14 @@ def receive(
     scoring's work more for a platform's retry.
     """
     existing_id = find_id(session, site.id, incoming.platform_id) if incoming.edited else None
-    site_id, policy, shadow = site.id, policy_of(site), site.shadow_mode
-    context = Site(tuple(site.languages), site.topic)
+    site_id = site.id
     database = session.get_bind().dialect.name
     if database == "sqlite":
-        # End the read transaction: in WAL mode it could not turn into a write one after another
-        # writer's commit. This expires every loaded object: from here on, reading ``site`` would
-        # cost a SELECT. (PostgreSQL keeps its connection and transaction while the comment is
-        # scored: a ROLLBACK, the pool's ping and a BEGIN fewer round trips.)
+        # End the read transaction, if any: in WAL mode it could not turn into a write one after
+        # another writer's commit. (PostgreSQL keeps its connection and transaction, if any, while
+        # the comment is scored: a ROLLBACK, the pool's ping and a BEGIN fewer round trips.)
         session.rollback()
-    scores, verdict, answered = judge(score or scorer.score, policy, context, shadow, incoming)
+    scores, verdict, answered = judge(score or scorer.score, site.policy, site.context, site.shadow_mode, incoming)
     fields = {
         **{name: getattr(incoming, name) for name in INCOMING_COLUMNS},
         "language": scores.language, "spam": scores.spam, "off_topic": scores.off_topic,
@@ -178,6 +193,10 @@ def _insert_new(
     read and not changed."""
     values = {"site_id": site_id, "received_at": utcnow(), "revision": 1, **fields}
     if database == "postgresql":
+        if not session.in_transaction():
+            # Nothing read in this request's transaction (its site came from the process's copy):
+            # the one statement is a transaction of its own, no BEGIN and COMMIT round trips.
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         comment_id = session.execute(INSERT_COMMENT_AND_DECISION, values).scalar()
     else:
         comment_id = session.execute(INSERT_COMMENT[database], values).scalar()

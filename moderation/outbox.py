@@ -13,8 +13,7 @@ import httpx
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from moderation.secrets import sign
-from moderation.sites import webhook_secrets
+from moderation.secrets import sign, webhook_secret
 from moderation.store.database import transaction
 from moderation.store.tables import CommentRow, OutboxRow, SiteRow, utcnow
 
@@ -93,7 +92,7 @@ def deliver_due(
     for entry_id, site_id, url, event, attempts in claimed:
         with transaction(factory) as session:
             site = session.get(SiteRow, site_id)
-            secret = webhook_secrets(server_key, site)[0] if site else ""
+            secret = webhook_secret(server_key, site.id, site.secret_nonce) if site else ""
         body = json.dumps(event).encode("utf-8")
         signature = sign(secret, int(now.timestamp()), body)
         headers = {"Content-Type": "application/json", "X-Moderation-Signature": signature}

@@ -120,10 +120,14 @@ def rotate_secret(session: Session, server_key: str, site_id: str) -> str:
     return webhook_secret(server_key, site_id, site.secret_nonce)
 
 
-def webhook_secrets(server_key: str, site: SiteRow) -> list[str]:
-    """The secrets a webhook from this site may be signed with (two during a rotation)."""
-    nonces = [site.secret_nonce] + ([site.previous_secret_nonce] if site.previous_secret_nonce else [])
-    return [webhook_secret(server_key, site.id, nonce) for nonce in nonces]
+def secret_nonces(site: SiteRow) -> tuple[str, ...]:
+    """The nonces of the secrets a site's webhooks may be signed with: two during a rotation."""
+    return (site.secret_nonce, site.previous_secret_nonce) if site.previous_secret_nonce else (site.secret_nonce,)
+
+
+def webhook_secrets(server_key: str, site_id: str, nonces: tuple[str, ...]) -> list[str]:
+    """The secrets of a site's ``secret_nonces``."""
+    return [webhook_secret(server_key, site_id, nonce) for nonce in nonces]
 
 
 def grant_site(session: Session, token_id: int, site_id: str) -> None:

@@ -12,6 +12,7 @@ from moderation.api import akismet, comments, errors, health, metrics, model_inf
 from moderation.api.models import LiveModel
 from moderation.config import Settings, get_settings
 from moderation.outbox import Courier
+from moderation.site_cache import SiteCache
 from moderation.store.database import make_engine, session_factory, upgrade
 from moderation.ui import routes as ui
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else min(2, settings.max_in_flight))
     app.state.decision_limiter = CapacityLimiter(threads)
     app.state.models = LiveModel(settings.models_dir)
+    app.state.site_cache = SiteCache(settings.site_cache_s)
     errors.install(app)
     metrics.install(app, settings.max_in_flight)
     for module in (comments, queue, sites, posts, akismet, health, metrics, model_info):

@@ -24,14 +24,14 @@ from moderation.api.schemas import (
 )
 from moderation.api.views import decision_out, item_out
 from moderation.config import Settings
-from moderation.errors import InvalidComment
+from moderation.errors import BadSignature, InvalidComment
 from moderation.feedback import record_feedback
-from moderation.intake import Incoming, receive
+from moderation.intake import Incoming, SiteConfig, receive
 from moderation.queue import history, restore, visible
 from moderation.scoring.scorer import Scorer
 from moderation.secrets import verify
-from moderation.sites import get_site, webhook_secrets
-from moderation.store.tables import SiteRow
+from moderation.site_cache import SiteCache
+from moderation.sites import webhook_secrets
 
 router = APIRouter(prefix="/v1", tags=["comments"])
 ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400, 401, 404, 413, 415, 422, 503)}
@@ -39,11 +39,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400,
 
 async def _signed_json(
     request: Request, session: Session, settings: Settings, signature: str | None, site_id: str | None = None
-) -> tuple[SiteRow, Any]:
+) -> tuple[SiteConfig, Any]:
     """The site (``site_id``, else the body's ``site``) and the JSON body of a request signed with
     that site's secret."""
     body, raw = await _json_body(request, settings)
-    return _signed_site(session, settings, body, raw, signature, site_id), raw
+    sites = request.app.state.site_cache
+    return _signed_site(session, sites, settings, body, raw, signature, site_id), raw
 
 
 async def _json_body(request: Request, settings: Settings) -> tuple[bytes, Any]:
@@ -58,16 +59,33 @@ async def _json_body(request: Request, settings: Settings) -> tuple[bytes, Any]:
 
 
 def _signed_site(
-    session: Session, settings: Settings, body: bytes, raw: Any, signature: str | None, site_id: str | None = None
-) -> SiteRow:
-    """The site (``site_id``, else the body's ``site``) whose secret signed ``body``. Reads the
+    session: Session,
+    sites: SiteCache,
+    settings: Settings,
+    body: bytes,
+    raw: Any,
+    signature: str | None,
+    site_id: str | None = None,
+) -> SiteConfig:
+    """The site (``site_id``, else the body's ``site``) whose secret signed ``body``. May read the
     database: blocking."""
     site_id = site_id or (raw.get("site") if isinstance(raw, dict) else None)
     if not isinstance(site_id, str):
         raise RequestRejected(422, "invalid_body", "site: a site id string is required")
-    site = get_site(session, site_id)
-    verify(signature, body, webhook_secrets(settings.secret_key, site), settings.signature_tolerance_s)
+    site, kept = sites.get(session, site_id)
+    try:
+        _verify(settings, site, body, signature)
+    except BadSignature:
+        if not kept:
+            raise
+        site, _ = sites.get(session, site_id, fresh=True)  # a secret rotated by another process?
+        _verify(settings, site, body, signature)
     return site
+
+
+def _verify(settings: Settings, site: SiteConfig, body: bytes, signature: str | None) -> None:
+    secrets = webhook_secrets(settings.secret_key, site.id, site.secret_nonces)
+    verify(signature, body, secrets, settings.signature_tolerance_s)
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -103,17 +121,20 @@ async def receive_comment(
     body, raw = await _json_body(request, settings)
     # Reading the site, scoring and storing are blocking work: on the decision thread, so the event
     # loop keeps flowing (a request that fails the signature check waits for that thread too).
-    answer = await run_decision(request, _receive_signed, session, scorer, settings, body, raw, x_moderation_signature)
+    sites = request.app.state.site_cache
+    answer = await run_decision(
+        request, _receive_signed, session, sites, scorer, settings, body, raw, x_moderation_signature
+    )
     # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
 def _receive_signed(
-    session: Session, scorer: Scorer, settings: Settings, body: bytes, raw: Any, signature: str | None
+    session: Session, sites: SiteCache, scorer: Scorer, settings: Settings, body: bytes, raw: Any, signature: str | None
 ) -> DecisionOut:
     """Check the signature and the comment, then score, decide and store it."""
     try:
-        site = _signed_site(session, settings, body, raw, signature)
+        site = _signed_site(session, sites, settings, body, raw, signature)
         payload = validated(CommentIn, raw)
         if len(payload.content) > settings.max_content_chars:
             raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
@@ -127,7 +148,7 @@ def _receive_signed(
         raise
 
 
-def _store_decision(session: Session, scorer: Scorer, site: SiteRow, payload: CommentIn) -> DecisionOut:
+def _store_decision(session: Session, scorer: Scorer, site: SiteConfig, payload: CommentIn) -> DecisionOut:
     incoming = Incoming(
         platform_id=payload.comment_id, content=payload.content, post_id=payload.post.id,
         post_title=payload.post.title, post_body=payload.post.body, post_url=payload.post.url,

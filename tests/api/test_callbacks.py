@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from moderation.outbox import deliver_due
 from moderation.secrets import verify
-from moderation.sites import update_site, webhook_secrets
+from moderation.sites import secret_nonces, update_site, webhook_secrets
 from moderation.store.tables import OutboxRow, SiteRow, utcnow
 from tests.api.conftest import SECRET_KEY
 from tests.api.test_queue import queue_one
@@ -31,7 +31,7 @@ def decide_one(service, comment_id: str) -> int:
 def set_callback(service, url: str) -> list[str]:
     with service.sessions() as session:
         site = update_site(session, "blog", callback_url=url)
-        return webhook_secrets(SECRET_KEY, site)
+        return webhook_secrets(SECRET_KEY, site.id, secret_nonces(site))
 
 
 def outbox(service) -> list[OutboxRow]:
