@@ -6,10 +6,10 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from moderation.api import examples
-from moderation.api.deps import PrincipalDep, ScorerDep, SessionDep, SettingsDep, run_decision
+from moderation.api.deps import PrincipalDep, SessionDep, SettingsDep, get_scorer, run_decision
 from moderation.api.errors import RequestRejected, validated
 from moderation.api.metrics import DECISIONS
 from moderation.api.schemas import (
@@ -107,33 +107,38 @@ async def _body(request: Request, limit: int) -> bytes:
     summary="Score and decide a new or edited comment (signed webhook)",
     openapi_extra=examples.json_body(CommentIn.model_json_schema()),
 )
-async def receive_comment(
-    request: Request,
-    session: SessionDep,
-    scorer: ScorerDep,
-    settings: SettingsDep,
-    x_moderation_signature: Annotated[str | None, Header()] = None,
-) -> Response:
+async def receive_comment(request: Request, x_moderation_signature: Annotated[str | None, Header()] = None) -> Response:
     """Sign the raw body: ``X-Moderation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
     "<t>.<body>" with the site's secret>``. The same ``site`` + ``comment_id`` again returns the
     stored decision; ``edited: true`` re-scores and keeps the history. The comment and its decision
     are committed before the answer."""
-    body, raw = await _json_body(request, settings)
+    # The app's parts are taken from its state, not as FastAPI dependencies: resolving those cost
+    # this, the busiest route, a tenth of its time outside scoring (BENCHMARKS.md).
+    state = request.app.state
+    body, raw = await _json_body(request, state.settings)
+    scorer = await get_scorer(request)
     # Reading the site, scoring and storing are blocking work: on the decision thread, so the event
     # loop keeps flowing (a request that fails the signature check waits for that thread too).
-    sites = request.app.state.site_cache
     answer = await run_decision(
-        request, _receive_signed, session, sites, scorer, settings, body, raw, x_moderation_signature
-    )
+        request, _receive_signed, state.sessions, state.site_cache, scorer, state.settings, body, raw,
+        x_moderation_signature,
+    )  # fmt: skip
     # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
 def _receive_signed(
-    session: Session, sites: SiteCache, scorer: Scorer, settings: Settings, body: bytes, raw: Any, signature: str | None
+    sessions: sessionmaker[Session],
+    sites: SiteCache,
+    scorer: Scorer,
+    settings: Settings,
+    body: bytes,
+    raw: Any,
+    signature: str | None,
 ) -> DecisionOut:
-    """Check the signature and the comment, then score, decide and store it."""
-    try:
+    """Check the signature and the comment, then score, decide and store it, in a session begun
+    and ended on this thread (whatever is left uncommitted is rolled back here)."""
+    with sessions() as session:
         site = _signed_site(session, sites, settings, body, raw, signature)
         payload = validated(CommentIn, raw)
         if len(payload.content) > settings.max_content_chars:
@@ -141,11 +146,6 @@ def _receive_signed(
         if not payload.content.strip():
             raise InvalidComment("content is empty")
         return _store_decision(session, scorer, site, payload)
-    except BaseException:
-        # ended here, on this thread: left open, the session's close would send the ROLLBACK from
-        # the event loop
-        session.rollback()
-        raise
 
 
 def _store_decision(session: Session, scorer: Scorer, site: SiteConfig, payload: CommentIn) -> DecisionOut:

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from moderation.store.sqlite_writer import SerializedWriterConnection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A pooled PostgreSQL connection idle longer than this is pinged before use (a round trip); one
+# back sooner is used as it is. Under load every connection comes back within milliseconds, and a
+# ping before each webhook was one of its round trips; a server restarted meanwhile is found by
+# the ping of the first connection taken after it (all pooled ones are then replaced).
+PING_AFTER_IDLE_S = 1.0
 
 
 def _sqlite_pragmas(connection: Any, _: Any) -> None:
@@ -40,7 +49,26 @@ def make_engine(url: str, pool_size: int = 5) -> Engine:
         engine = create_engine(url, connect_args=connect_args, pool_size=pool_size, pool_timeout=5)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, pool_timeout=5)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_timeout=5)
+    event.listen(engine, "checkin", _note_idle_since)
+    event.listen(engine, "checkout", partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+def _note_idle_since(_: Any, record: ConnectionPoolEntry) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoolEntry, _: Any) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, for connections idle over ``PING_AFTER_IDLE_S`` only."""
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE_S:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as exc:
+        # the pool takes a new connection instead, and replaces every one older than it
+        raise InvalidatePoolError(f"a pooled connection failed its ping: {exc}") from exc
 
 
 def upgrade(engine: Engine) -> None:

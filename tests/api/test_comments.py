@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import pytest
-from sqlalchemy import func, select, text
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, func, select, text
 
+import moderation.store.database
+from moderation.api.app import create_app
+from moderation.config import Settings
 from moderation.secrets import sign, webhook_secret
-from moderation.sites import rotate_secret, update_site
+from moderation.sites import create_site, rotate_secret, update_site
+from moderation.store.database import transaction
 from moderation.store.tables import CommentRow, DecisionRow
-from tests.api.conftest import SECRET_KEY, comment
+from tests.api.conftest import POSTGRES_URL, SECRET_KEY, comment
 
 
 def count(service, table) -> int:
@@ -213,3 +219,43 @@ def test_a_new_comment_costs_its_writes_alone_once_its_site_is_known(service):
     else:
         assert first == [("SELECT", False), ("INSERT", False), ("INSERT", False)], first
         assert statements == [("INSERT", False), ("INSERT", False)], statements
+
+
+def test_after_postgresql_drops_the_pooled_connections_the_next_webhook_is_answered(
+    fresh_postgres, models_dir, monkeypatch
+):
+    """As after a server restart: the connections idle in the pool are gone. The first one taken
+    fails its ping and the pool replaces them, so the webhook is stored and answered (a pooled
+    connection back within ``PING_AFTER_IDLE_S`` is not pinged: set to 0 here, as if idle)."""
+    name = f"restart-{uuid.uuid4().hex[:8]}"
+    settings = Settings(
+        database_url=f"{fresh_postgres}&application_name={name}", models_dir=models_dir, secret_key=SECRET_KEY,
+        callback_interval_s=0,
+    )  # fmt: skip
+    app = create_app(settings)
+    try:
+        with transaction(app.state.sessions) as session:
+            secret = create_site(session, SECRET_KEY, "blog", "Anamma", languages=["sv"], topic="Sociala medier")
+        with TestClient(app) as client:
+
+            def send(comment_id: str) -> int:
+                body = json.dumps(comment(comment_id, "Intressant, tack för tipsen!")).encode()
+                signature = sign(secret["secret"], int(time.time()), body)
+                headers = {"Content-Type": "application/json", "X-Moderation-Signature": signature}
+                return client.post("/v1/comments", content=body, headers=headers).status_code
+
+            assert send("r1") == 200
+            admin = create_engine(POSTGRES_URL)
+            with admin.begin() as connection:
+                ended = connection.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :name"),
+                    {"name": name},
+                ).all()
+            admin.dispose()
+            assert ended
+            monkeypatch.setattr(moderation.store.database, "PING_AFTER_IDLE_S", 0.0)
+            assert send("r2") == 200
+        with app.state.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(CommentRow)) == 2
+    finally:
+        app.state.engine.dispose()
