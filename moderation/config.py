@@ -30,13 +30,12 @@ class Settings(BaseSettings):
     signature_tolerance_s: int = Field(default=300, ge=1)
     # Webhooks being scored at once per process; more are answered 503 + Retry-After (BENCHMARKS.md).
     max_in_flight: int = Field(default=8, ge=1)
-    # Threads per process that score and store comments; by default 1 on SQLite, 2 on PostgreSQL
-    # (at most ``max_in_flight``). On SQLite the work is all CPU, and more threads of one interpreter
-    # add no parallelism, only waits (a thread holding the write turn queues for the GIL behind
-    # others scoring; BENCHMARKS.md); on PostgreSQL each request also waits on the server several
-    # times, time in which a second thread scores; 8 threads answered fewer webhooks at 300/s than
-    # 2 (1 and 3 were not clearly different from 2; BENCHMARKS.md). ``workers`` use the cores.
-    decision_threads: int | None = Field(default=None, ge=1)
+    # Threads per process that score and store comments. The work is nearly all CPU: more threads
+    # of one interpreter add no parallelism, only waits (a thread holding SQLite's write turn or a
+    # PostgreSQL round trip queues for the GIL behind others scoring). PostgreSQL had 2 while a
+    # webhook waited on it 5 times; at one round trip, 1 thread answered more at 300/s, with a
+    # lower p99, in each of three alternating pairs (BENCHMARKS.md). ``workers`` use the cores.
+    decision_threads: int = Field(default=1, ge=1)
     callback_interval_s: float = Field(default=1.0, ge=0)  # 0: this process delivers no callbacks
     # How long a process keeps a site's settings for its webhooks (moderation.site_cache): a change
     # made by another process is seen within this many seconds; 0 reads the site for every webhook.

@@ -45,8 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
-    threads = settings.decision_threads or (1 if engine.dialect.name == "sqlite" else min(2, settings.max_in_flight))
-    app.state.decision_limiter = CapacityLimiter(threads)
+    app.state.decision_limiter = CapacityLimiter(min(settings.decision_threads, settings.max_in_flight))
     app.state.models = LiveModel(settings.models_dir)
     app.state.site_cache = SiteCache(settings.site_cache_s)
     errors.install(app)
