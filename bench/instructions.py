@@ -7,7 +7,8 @@ the script turns it on only around the measured work:
 
 ``batch``: one ``Scorer.score_many`` of the first 2,000 seed comments, language cache cleared
 (after one comment, so imports and profiles are loaded). ``webhook``: 200 signed webhook requests
-in this process (after 100 unmeasured), SQLite in a temporary folder, the app called through
+in this process (after 100 unmeasured; seed corpus comments, no text twice, as
+bench/service.py sends them), SQLite in a temporary folder, the app called through
 httpx's ASGI transport (the client's work is counted too), scoring run inline instead of in the
 decision thread. Read the total from valgrind's ``Collected`` line.
 """

@@ -157,8 +157,8 @@ def receive(
     database = session.get_bind().dialect.name
     if database == "sqlite":
         # End the read transaction, if any: in WAL mode it could not turn into a write one after
-        # another writer's commit. (PostgreSQL keeps its connection and transaction, if any, while
-        # the comment is scored: a ROLLBACK, the pool's ping and a BEGIN fewer round trips.)
+        # another writer's commit. (On PostgreSQL a transaction begun by a read, if any, is kept
+        # while the comment is scored: a ROLLBACK and a BEGIN fewer round trips.)
         session.rollback()
     scores, verdict, answered = judge(score or scorer.score, site.policy, site.context, site.shadow_mode, incoming)
     fields = {
