@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from moderation.errors import UnknownSite
 from moderation.intake import SiteConfig, config_of
+from moderation.sites import get_site
 from moderation.store.tables import SiteRow
 
 _changes = 0  # commits in this process that changed a site, ever
@@ -56,10 +57,10 @@ class SiteCache:
             return kept[2], True
         # Noted before the read: a change committed while it runs makes this copy stale at once.
         read_at, changes = time.monotonic(), _changes
-        site = session.get(SiteRow, site_id)
-        if site is None:
+        try:
+            config = config_of(get_site(session, site_id))
+        except UnknownSite:
             self._kept.pop(site_id, None)
-            raise UnknownSite(f"no site {site_id!r}")
-        config = config_of(site)
+            raise
         self._kept[site_id] = (read_at, changes, config)
         return config, False
