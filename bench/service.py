@@ -122,15 +122,14 @@ class Connections:
         try:
             head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
             request = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n"
-            writer.write(request.encode() + body)
-            await writer.drain()
-            status_line = await reader.readline()
-            if not status_line:  # closed by the server after its keep-alive timeout (low rates): a new one
-                writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            for attempt in range(2):
+                if attempt:  # closed by the server after its keep-alive timeout (low rates): a new one
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
                 writer.write(request.encode() + body)
                 await writer.drain()
-                status_line = await reader.readline()
+                if status_line := await reader.readline():
+                    break
             length = 0
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 if line.lower().startswith(b"content-length:"):

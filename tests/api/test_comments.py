@@ -17,7 +17,7 @@ from moderation.secrets import sign, webhook_secret
 from moderation.sites import create_site, rotate_secret, update_site
 from moderation.store.database import transaction
 from moderation.store.tables import CommentRow, DecisionRow
-from tests.api.conftest import POSTGRES_URL, SECRET_KEY, comment
+from tests.api.conftest import POSTGRES_URL, SECRET_KEY, Service, comment
 
 
 def count(service, table) -> int:
@@ -237,14 +237,8 @@ def test_after_postgresql_drops_the_pooled_connections_the_next_webhook_is_answe
         with transaction(app.state.sessions) as session:
             secret = create_site(session, SECRET_KEY, "blog", "Anamma", languages=["sv"], topic="Sociala medier")
         with TestClient(app) as client:
-
-            def send(comment_id: str) -> int:
-                body = json.dumps(comment(comment_id, "Intressant, tack för tipsen!")).encode()
-                signature = sign(secret["secret"], int(time.time()), body)
-                headers = {"Content-Type": "application/json", "X-Moderation-Signature": signature}
-                return client.post("/v1/comments", content=body, headers=headers).status_code
-
-            assert send("r1") == 200
+            service = Service(client, app, secret["secret"], token="", other_token="")  # webhooks only
+            assert service.signed(comment("r1", "Intressant, tack för tipsen!")).status_code == 200
             admin = create_engine(POSTGRES_URL)
             with admin.begin() as connection:
                 ended = connection.execute(
@@ -254,7 +248,7 @@ def test_after_postgresql_drops_the_pooled_connections_the_next_webhook_is_answe
             admin.dispose()
             assert ended
             monkeypatch.setattr(moderation.store.database, "PING_AFTER_IDLE_S", 0.0)
-            assert send("r2") == 200
+            assert service.signed(comment("r2", "Intressant, tack för tipsen!")).status_code == 200
         with app.state.sessions() as session:
             assert session.scalar(select(func.count()).select_from(CommentRow)) == 2
     finally:
