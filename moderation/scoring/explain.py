@@ -127,15 +127,18 @@ def _hashed_terms(
     }
 
 
-def _char_grams(token: str) -> frozenset[str]:
-    """The character 2- to 5-grams of a word inside its spaces, as the char_wb vectorizers see it
-    (the spam model's 2- to 5-grams, and the off-topic model's 2- and 3-grams among them)."""
+def _char_grams(token: str) -> tuple[str, ...]:
+    """The distinct character 2- to 5-grams of a word inside its spaces, as the char_wb vectorizers
+    see it (the spam model's 2- to 5-grams, and the off-topic model's 2- and 3-grams among them).
+    A tuple of strings, not a frozenset: the garbage collector stops tracking such a tuple the
+    first time it meets it, while each cached frozenset was traversed at every collection (a
+    collection of the young generations took 4.8 ms after 300 comments, BENCHMARKS.md)."""
     return _cached_char_grams(token) if len(token) <= GRAM_CACHE_MAX_CHARS else _split_char_grams(token)
 
 
-def _split_char_grams(token: str) -> frozenset[str]:
+def _split_char_grams(token: str) -> tuple[str, ...]:
     padded = f" {token} "
-    return frozenset(padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1))
+    return tuple(dict.fromkeys(padded[a : a + n] for n in range(2, 6) for a in range(len(padded) - n + 1)))
 
 
 _cached_char_grams = lru_cache(maxsize=GRAM_CACHE_SIZE)(_split_char_grams)
@@ -147,7 +150,7 @@ def word_weights(contributions: Contributions, clean: str) -> list[tuple[int, in
     chars = contributions.chars
     weights = [0.0] * len(tokens)
     if chars:
-        grams_of = [_char_grams(token) & chars.keys() for _, _, token in tokens]
+        grams_of = [chars.keys() & _char_grams(token) for _, _, token in tokens]
         holders = Counter(chain.from_iterable(grams_of))  # a gram's weight is shared by its words
         share, count = chars.__getitem__, holders.__getitem__
         weights = [sum(map(truediv, map(share, grams), map(count, grams))) for grams in grams_of]
