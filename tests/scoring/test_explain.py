@@ -1,4 +1,6 @@
-from moderation.scoring.explain import Contributions, off_topic_reasons, word_weights
+import gc
+
+from moderation.scoring.explain import Contributions, _char_grams, off_topic_reasons, word_weights
 
 
 def contributions(terms: dict[str, float], chars: dict[str, float] | None = None) -> Contributions:
@@ -18,6 +20,14 @@ def test_bigram_weight_is_shared_by_both_words_and_repeats_share_theirs():
 def test_character_ngrams_are_shared_by_the_words_holding_them():
     found = word_weights(contributions({}, {"asin": 0.4, " casi": 0.2}), "casino basin")
     assert [round(w, 3) for *_, w in found] == [0.4, 0.2]
+
+
+def test_cached_character_ngrams_leave_the_garbage_collectors_watch():
+    # kept for thousands of words: were they tracked, every collection would traverse them all
+    grams = _char_grams("holidays")
+    gc.collect()
+    assert not gc.is_tracked(grams)
+    assert {" h", " ho", "ys ", "days "} <= set(grams) and len(grams) == len(set(grams))
 
 
 def test_link_terms_reach_the_whole_link_word():
