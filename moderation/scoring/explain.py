@@ -217,6 +217,34 @@ def _name_words(n: int) -> str:
     return "no author name" if n == 0 else f"author name of {_plural(n, 'word')}"
 
 
+# What a count or flag signal says when the comment has it, and when it has none: a signal can
+# weigh in while absent (no disguised text makes spam less likely), and its reason must not then
+# read as if the comment had it.
+PRESENCE_TEXTS = {
+    "html_anchors": ("HTML or BBCode links in the text", "no HTML or BBCode links"),
+    "evasions": (
+        "disguised text (lookalike letters, hidden characters, spaced-out or leet words)",
+        "no disguised text",
+    ),
+    "author_url": ("the author gave a website", "the author gave no website"),
+    "author_url_in_text": (
+        "the author's website is also linked in the text",
+        "the author's website is not in the text",
+    ),
+    "author_name_digits": ("digits in the author name", "no digits in the author name"),
+    "author_name_link": ("the author name is a web address", "the author name is not a web address"),
+    "author_name_lower": ("author name all in lower case", "author name not all in lower case"),
+    "self_promotion": (
+        "points readers to the author's own channel, blog or page",
+        "no pointer to the author's own pages",
+    ),
+    "calls_to_action": (
+        "asks readers to subscribe, follow, visit, like or share",
+        "no call to subscribe, follow, visit, like or share",
+    ),
+}
+
+
 def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str, str]) -> str | None:
     if name in ("links", "link_domains"):
         links = find_links(clean)
@@ -230,23 +258,17 @@ def _signal_text(name: str, clean: str, raw: dict[str, float], context: dict[str
     if name == "emails":
         emails = find_emails(clean)
         return f"e-mail address {emails[0]}" if emails else "no e-mail address"
+    if name in PRESENCE_TEXTS:
+        present, absent = PRESENCE_TEXTS[name]
+        return present if raw.get(name, 0) > 1e-6 else absent
     texts = {
-        "html_anchors": "HTML or BBCode links in the text",
-        "evasions": "disguised text (lookalike letters, hidden characters, spaced-out or leet words)",
-        "author_url": "the author gave a website" if raw.get(name, 0) > 0.5 else "the author gave no website",
-        "author_url_in_text": "the author's website is also linked in the text",
         "author_name_words": _name_words(round(float(np.expm1(raw.get(name, 0))))),
-        "author_name_digits": "digits in the author name",
-        "author_name_link": "the author name is a web address",
-        "author_name_lower": "author name all in lower case",
         "uppercase_share": f"{raw.get(name, 0):.0%} of letters in capitals",
         "digit_share": f"{raw.get(name, 0):.0%} of characters are digits",
         "exclamations": f"{round(np.expm1(raw.get(name, 0)))} exclamation marks",
         "length": f"length {round(np.expm1(raw.get(name, 0)))} characters",
         "language_mismatch": f"written in {context['language']}, not a language of this site",
         "language_unreliable": "text too short for a reliable language guess",
-        "self_promotion": "points readers to the author's own channel, blog or page",
-        "calls_to_action": "asks readers to subscribe, follow, visit, like or share",
     }
     return texts.get(name)
 

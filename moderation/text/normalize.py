@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063"))
+ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063"
+ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH_CHARS))
+ZERO_WIDTH_RUN = re.compile(f"[{ZERO_WIDTH_CHARS}]+")
 
 # Cyrillic and Greek letters that look like Latin ones; only swapped inside words that also hold
 # Latin letters, so that genuine Russian or Greek text is left alone.
@@ -158,6 +160,23 @@ def _unmix(match: re.Match[str]) -> str:
     return word.translate(LOOKALIKES) if has_latin else word
 
 
+def _splits_a_word(run: re.Match[str]) -> bool:
+    """Whether invisible characters sit inside a word of an alphabet that never joins with them
+    ("ca\u200bsino"): that hides the word from filters. Elsewhere they are not tricks: a byte order
+    mark at either end of pasted text, the joiner inside an emoji sequence, the (non-)joiners that
+    Devanagari, Persian and other scripts write inside words."""
+    text = run.string
+    before = text[run.start() - 1] if run.start() else ""
+    after = text[run.end()] if run.end() < len(text) else ""
+    return _alphabetic(before) and _alphabetic(after)
+
+
+def _alphabetic(ch: str) -> bool:
+    # Latin, Greek, Cyrillic and Armenian (below Hebrew, U+0590), and Latin and Greek extended
+    # (Vietnamese letters among them); digits too
+    return ch.isalnum() and (ord(ch) < 0x590 or 0x1E00 <= ord(ch) < 0x2000)
+
+
 def _unleet(match: re.Match[str]) -> str:
     token = match.group(0)
     if any(c in token for c in "./:@") or not any(c.isdigit() or c == "$" for c in token):
@@ -180,7 +199,7 @@ def normalize(raw: str) -> NormalizedText:
         counts=lambda e: html.unescape(e.group(0)).isalnum(),
     )
     if m.text.translate(ZERO_WIDTH) != m.text:
-        m.map_chars(lambda ch: "" if ord(ch) in ZERO_WIDTH else ch, "zero_width")
+        m.sub(ZERO_WIDTH_RUN, lambda z: "", "zero_width", counts=_splits_a_word)
     if not unicodedata.is_normalized("NFKC", m.text):
         # full-width or styled letters and digits are a trick; no-break spaces and ellipses are not
         m.map_chars(_nfkc, "unicode_compat", counts=str.isalnum)

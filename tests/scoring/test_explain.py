@@ -1,6 +1,6 @@
 import gc
 
-from moderation.scoring.explain import Contributions, _char_grams, off_topic_reasons, word_weights
+from moderation.scoring.explain import Contributions, _char_grams, off_topic_reasons, spam_reasons, word_weights
 
 
 def contributions(terms: dict[str, float], chars: dict[str, float] | None = None) -> Contributions:
@@ -28,6 +28,21 @@ def test_cached_character_ngrams_leave_the_garbage_collectors_watch():
     gc.collect()
     assert not gc.is_tracked(grams)
     assert {" h", " ho", "ys ", "days "} <= set(grams) and len(grams) == len(set(grams))
+
+
+def test_signal_reasons_say_whether_the_comment_has_the_signal():
+    # a signal weighs in when absent too (no disguised text lowers the spam score): its reason
+    # must then say "no ...", not read as if the comment had it
+    signals = Contributions(
+        terms={}, chars={}, dense={"evasions": -0.3, "calls_to_action": 0.4, "self_promotion": -0.2},
+        raw={"evasions": 0.0, "calls_to_action": 0.693, "self_promotion": 0.0}, means={},
+    )  # fmt: skip
+    reasons = {r.code: r.text for r in spam_reasons(signals, [], "please subscribe", {"language": "en"})}
+    assert reasons == {
+        "evasions": "no disguised text",
+        "calls_to_action": "asks readers to subscribe, follow, visit, like or share",
+        "self_promotion": "no pointer to the author's own pages",
+    }
 
 
 def test_link_terms_reach_the_whole_link_word():

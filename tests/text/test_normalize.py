@@ -1,6 +1,8 @@
 import time
 
-from moderation.text.normalize import normalize
+import pytest
+
+from moderation.text.normalize import ZERO_WIDTH_CHARS, normalize
 
 
 def test_undoes_html_entities_and_keeps_anchor_targets():
@@ -27,12 +29,31 @@ def test_fullwidth_letters_become_ascii():
 
 
 def test_counts_each_kind_of_evasion():
-    evasions = normalize('<span style="display:none">x</span>c a s i n o v1agra \u200b &#99;heap').evasions
+    evasions = normalize('<span style="display:none">x</span>c a s i n o v1agra p\u200bills &#99;heap').evasions
     assert evasions["html_tags"] == 2
     assert evasions["html_entities"] == 1
     assert evasions["spaced_letters"] == 1
     assert evasions["leetspeak"] == 1
     assert evasions["zero_width"] == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffLove this song\ufeff",  # byte order marks of pasted text
+        "Cooking tonight \U0001f469\u200d\U0001f373",  # an emoji sequence's joiner
+        "\u092c\u0939\u0941\u0924 \u0905\u091a\u094d\u200d\u091b\u093e \u0932\u0947\u0916",  # Devanagari's joiner
+        "Tack \u200b f\u00f6r inl\u00e4gget",  # a stray one between words
+    ],
+)
+def test_invisible_characters_outside_words_are_not_evasions(text):
+    normalized = normalize(text)
+    assert sum(normalized.evasions.values()) == 0
+    assert not set(ZERO_WIDTH_CHARS) & set(normalized.text)
+
+
+def test_invisible_characters_splitting_words_are_evasions_one_each():
+    assert normalize("ca\u200bsino and v\u00adi\ufeffa\u2060gra").evasions["zero_width"] == 4
 
 
 def test_plain_text_reports_no_evasion():
