@@ -39,6 +39,7 @@ def seed_items(seed: pd.DataFrame) -> list[tuple[Comment, Post, Site]]:
     """Seed corpus rows (``load_seed``) as the scorer takes them: each comment under its post and site."""
     return [
         (Comment(r.content, r.author_name, r.author_email, r.author_url),
-         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";"))), Site((r.site_languages,), r.site_topic))
+         Post(r.post_title, r.post_body, tuple(r.post_tags.split(";")), r.post_url),
+         Site((r.site_languages,), r.site_topic))
         for r in seed.itertuples()
     ]  # fmt: skip

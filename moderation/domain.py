@@ -39,6 +39,7 @@ class Post:
     title: str = ""
     body: str = ""
     tags: tuple[str, ...] = ()
+    url: str = ""  # its address: links back to it are not counted as the comment's links
 
 
 @dataclass(frozen=True)

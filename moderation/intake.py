@@ -124,7 +124,7 @@ def scored(score: Score, comment: Comment, post: Post, site: Site) -> Scores:
     stands in for the post (an empty post reads as off-topic to the model), and a reason says so."""
     if post.title.strip() or post.body.strip():
         return score(comment, post, site)
-    scores = score(comment, Post("", site.topic, post.tags), site)
+    scores = score(comment, Post("", site.topic, post.tags, post.url), site)
     return replace(scores, off_topic_reasons=(*scores.off_topic_reasons, POST_UNKNOWN))
 
 
@@ -135,7 +135,7 @@ def judge(
     scores = scored(
         score,
         Comment(incoming.content, incoming.author_name, incoming.author_email, incoming.author_url),
-        Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags)),
+        Post(incoming.post_title, incoming.post_body, tuple(incoming.post_tags), incoming.post_url),
         context,
     )
     verdict = decide(incoming.content, scores, policy, scores.language_reliable)

@@ -72,7 +72,7 @@ def label_row(label: HumanLabel) -> dict[str, str]:
     return {
         "id": f"{site.id}:{comment.platform_id}", "source": f"moderated:{site.id}", "site": site.id,
         "post_id": comment.post_id, "post_title": comment.post_title, "post_body": comment.post_body,
-        "post_tags": ";".join(comment.post_tags), "site_topic": site.topic,
+        "post_tags": ";".join(comment.post_tags), "post_url": comment.post_url, "site_topic": site.topic,
         "site_languages": " ".join(site.languages), "language": comment.language,
         "author_name": comment.author_name, "author_email": comment.author_email,
         "author_url": comment.author_url, "content": comment.content,

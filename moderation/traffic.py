@@ -50,7 +50,7 @@ def recent_traffic(session: Session, since: datetime, site: str | None = None) -
     for row, site_row in session.execute(query):
         items.append((
             Comment(row.content, row.author_name, row.author_email, row.author_url),
-            Post(row.post_title, row.post_body, tuple(row.post_tags)),
+            Post(row.post_title, row.post_body, tuple(row.post_tags), row.post_url),
             Site(tuple(site_row.languages), site_row.topic),
         ))  # fmt: skip
         contents.append(row.content)

@@ -9,12 +9,13 @@ from typing import Any
 import pandas as pd
 
 from moderation.domain import Comment, Post, Site
-from moderation.text.language import detect_language
+from moderation.text.language import detect_for_site
 from moderation.text.normalize import NormalizedText, normalize
+from moderation.text.page_links import without_page_links
 
 INPUT_COLUMNS = [
     "content", "author_name", "author_email", "author_url",
-    "post_title", "post_body", "post_tags", "site_topic", "site_languages",
+    "post_title", "post_body", "post_tags", "post_url", "site_topic", "site_languages",
 ]  # fmt: skip
 Columns = dict[str, list[Any]]
 
@@ -29,6 +30,7 @@ def comments_columns(items: Sequence[tuple[Comment, Post, Site]]) -> Columns:
         "post_title": [p.title for _, p, _ in items],
         "post_body": [p.body for _, p, _ in items],
         "post_tags": [";".join(p.tags) for _, p, _ in items],
+        "post_url": [p.url for _, p, _ in items],
         "site_topic": [s.topic for _, _, s in items],
         "site_languages": [" ".join(s.languages) for _, _, s in items],
     }
@@ -41,10 +43,12 @@ def comments_frame(items: Sequence[tuple[Comment, Post, Site]]) -> pd.DataFrame:
 
 def prepare_columns(columns: Columns) -> tuple[Columns, list[NormalizedText]]:
     """Add the clean text, its evasion count and the language (as the site would see it) to
-    input columns; also return each row's normalisation, which maps clean text back to the raw."""
-    normalized = [normalize(text) for text in columns["content"]]
+    input columns; also return each row's normalisation, which maps clean text back to the raw.
+    Links back to the comment's own post are left out of the clean text."""
+    pairs = zip(columns["content"], columns["post_url"], strict=True)
+    normalized = [without_page_links(normalize(text), url) for text, url in pairs]
     guesses = [
-        detect_language(n.text).for_site(tuple(languages.split()))
+        detect_for_site(n.text, tuple(languages.split()))
         for n, languages in zip(normalized, columns["site_languages"], strict=True)
     ]
     prepared = {

@@ -54,7 +54,8 @@ def parse_line(line: str) -> tuple[Any, Comment, Post, Site]:
         data.get("id"),
         Comment(content, _text(author.get("name"), "author.name"), _text(author.get("email"), "author.email"),
                 _text(author.get("url"), "author.url")),
-        Post(_text(post.get("title"), "post.title"), _text(post.get("body"), "post.body"), tuple(tags)),
+        Post(_text(post.get("title"), "post.title"), _text(post.get("body"), "post.body"), tuple(tags),
+             _text(post.get("url"), "post.url")),
         Site(tuple(languages), _text(site.get("topic"), "site.topic")),
     )  # fmt: skip
 

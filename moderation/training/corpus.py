@@ -17,7 +17,7 @@ from moderation.domain import Label
 from moderation.errors import DatasetError
 
 CANONICAL_COLUMNS = [
-    "id", "source", "site", "post_id", "post_title", "post_body", "post_tags", "site_topic",
+    "id", "source", "site", "post_id", "post_title", "post_body", "post_tags", "post_url", "site_topic",
     "site_languages", "language", "author_name", "author_email", "author_url", "content",
     "created_at", "label",
 ]  # fmt: skip

@@ -40,9 +40,24 @@ def _language_hint(path: Path) -> str:
     return next((lang for hint, lang in LANGUAGE_HINTS.items() if hint in str(path)), "")
 
 
+# The YouTube Spam Collection's five videos, by the number its files begin with (Youtube01-Psy.csv):
+# the ids its authors name them by. A comment linking to the video it is under is not link spam.
+YOUTUBE_VIDEO_IDS = {
+    "Youtube01": "9bZkp7q19f0", "Youtube02": "CevxZvSJLk8", "Youtube03": "KQ6zr6kCPj8",
+    "Youtube04": "uelHwf8o7_U", "Youtube05": "pRpeEdMmmQ0",
+}  # fmt: skip
+
+
+def youtube_video_url(path: Path) -> str:
+    """The address of the video a collection file's comments were left under ("" if unknown)."""
+    video = YOUTUBE_VIDEO_IDS.get(path.stem.split("-")[0])
+    return f"https://www.youtube.com/watch?v={video}" if video else ""
+
+
 def _youtube(raw: pd.DataFrame, path: Path, start: int) -> pd.DataFrame:
     return canonical(pd.DataFrame({
         "id": "yt-" + raw["COMMENT_ID"], "source": f"youtube:{path.stem}", "site_languages": "en",
+        "post_url": youtube_video_url(path),
         "language": "en", "author_name": raw["AUTHOR"], "content": raw["CONTENT"].str.rstrip("\ufeff"),
         "label": _spam_or_ham(raw["CLASS"], path),
     }))  # fmt: skip

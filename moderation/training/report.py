@@ -82,7 +82,7 @@ def mistakes_by_reason(
         picked = rows.iloc[wrong]
         items = [
             (Comment(r.content, r.author_name, r.author_email, r.author_url),
-             Post(r.post_title, r.post_body, tuple(t for t in r.post_tags.split(";") if t)),
+             Post(r.post_title, r.post_body, tuple(t for t in r.post_tags.split(";") if t), r.post_url),
              Site(tuple(r.site_languages.split()), r.site_topic))
             for r in picked.itertuples()
         ]  # fmt: skip

@@ -158,3 +158,17 @@ def test_scores_carry_the_clean_text_the_models_read(scorer):
     content = "Köp <b>b1ll1ga</b> piller på pills.example"
     scores = scorer.score(Comment(content), SEED_POST, SEED_SITE)
     assert scores.clean_text == normalize(content).text
+
+
+def test_a_link_back_to_the_post_is_not_counted_as_the_comments_link(scorer):
+    site = Site(("en",), "A blog about software engineering and databases.")
+    post = Post("Why we moved to PostgreSQL", "Our billing service moved from MongoDB to PostgreSQL.", ("postgresql",),
+                "https://devblog.example/2024/postgres-move/")  # fmt: skip
+    text = "The part about JSONB indexes is the best bit: {} - thanks for sharing"
+    back = text.format("https://devblog.example/2024/postgres-move/#jsonb")
+    elsewhere = text.format("https://cheap-hosting-deals.example/offer")
+    own = scorer.score(Comment(back, "Maria"), post, site)
+    other = scorer.score(Comment(elsewhere, "Maria"), post, site)
+    assert "devblog" not in own.clean_text and "cheap-hosting-deals.example" in other.clean_text
+    assert not any("devblog" in r.text for r in own.spam_reasons)
+    assert own.spam < other.spam and own.spam < 0.5

@@ -1,4 +1,4 @@
-from moderation.text.language import detect_language
+from moderation.text.language import detect_for_site, detect_language
 
 
 def test_detects_common_blog_languages():
@@ -40,3 +40,11 @@ def test_site_language_wins_over_a_close_relative():
     guess = detect_language("Jag håller inte med dig alls")
     assert guess.for_site(("sv",)).language == "sv"
     assert detect_language("I do not agree with you at all, sorry").for_site(("sv",)).language == "en"
+
+
+def test_a_language_the_site_does_not_write_is_confirmed_over_several_trials():
+    text = "Still a very fun music video to watch!"  # one trial alone says Italian, at 1.0
+    assert detect_language(text).language == "it"
+    guess = detect_for_site(text, ("en",))
+    assert guess.language == "en" and guess.confidence < 0.95
+    assert detect_for_site("Det här är en kommentar på svenska om bloggen", ("en",)).language == "sv"
