@@ -40,6 +40,9 @@ TRIALS = 1
 # does not write: one trial's answer is all-or-nothing ("still a very fun music video to watch!"
 # came out Italian at 1.0 in one trial; langdetect's seven say English 0.86, Italian 0.14).
 CONFIRMING_TRIALS = 7
+# ... unless the first three agree on the winner: then the text is plainly in that language (most
+# comments confirmed are), and four more trials would cost 0.6 ms to say the same.
+AGREEING_TRIALS = 3
 SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
 UNKNOWN = "und"
 # Languages langdetect confuses on short texts; on a site that writes one of them, the site wins.
@@ -161,8 +164,13 @@ def detect_language(text: str, trials: int = TRIALS) -> LanguageGuess:
 def _ranked(sample: str, trials: int) -> list[tuple[str, float]]:
     if trials == 1:
         return _detector().probabilities(sample)
-    totals: dict[str, float] = {}
+    runs = []
     for seed in range(trials):
-        for language, probability in _detector(seed).probabilities(sample):
-            totals[language] = totals.get(language, 0.0) + probability / trials
+        runs.append(_detector(seed).probabilities(sample))
+        if len(runs) == AGREEING_TRIALS and len({run[0][0] for run in runs if run}) == 1:
+            break
+    totals: dict[str, float] = {}
+    for run in runs:
+        for language, probability in run:
+            totals[language] = totals.get(language, 0.0) + probability / len(runs)
     return sorted(totals.items(), key=lambda kv: -kv[1])
