@@ -40,9 +40,10 @@ TRIALS = 1
 # does not write: one trial's answer is all-or-nothing ("still a very fun music video to watch!"
 # came out Italian at 1.0 in one trial; langdetect's seven say English 0.86, Italian 0.14).
 CONFIRMING_TRIALS = 7
-# ... unless the first three agree on the winner: then the text is plainly in that language (most
-# comments confirmed are), and four more trials would cost 0.6 ms to say the same.
-AGREEING_TRIALS = 3
+# ... unless the first two agree on the winner: the text is then plainly in that language (most
+# comments confirmed are), and more trials would cost ~0.3 ms each to say the same. Each seed's
+# detector holds its own n-gram table (about 9 MiB).
+AGREEING_TRIALS = 2
 SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
 UNKNOWN = "und"
 # Languages langdetect confuses on short texts; on a site that writes one of them, the site wins.
