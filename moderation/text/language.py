@@ -135,8 +135,9 @@ def _script_language(text: str) -> str | None:
 
 def detect_for_site(text: str, site_languages: tuple[str, ...]) -> LanguageGuess:
     """The language of ``text`` as a site writing ``site_languages`` sees it (``for_site``). A text
-    long enough to trust that one trial puts in another language is looked at again over
-    ``CONFIRMING_TRIALS`` trials: most comments are in the site's language and pay for one."""
+    long enough to trust that one trial puts in another language is looked at again, trial by
+    trial, until ``AGREEING_TRIALS`` agree or ``CONFIRMING_TRIALS`` have run: most comments are
+    in the site's language and pay for one."""
     guess = detect_language(text)
     if site_languages and guess.language not in site_languages and guess.reliable and len(guess.ranked) > 0:
         guess = detect_language(text, trials=CONFIRMING_TRIALS)
