@@ -10,6 +10,7 @@ from pathlib import Path
 from moderation.domain import Comment, Post, Site
 from moderation.registry import Registry
 from moderation.scoring.scorer import Scorer
+from moderation.text.language import load_detectors
 
 CHECK_EVERY_S = 2.0
 
@@ -51,6 +52,7 @@ class LiveModel:
         """The scorer after one throw-away comment, so the first real one does not pay for
         compiling its vectorisers and loading language profiles (hundreds of ms)."""
         scorer.score(Comment("Warming up, with a link: http://example.com"), Post("Warm-up"), Site(("en",)))
+        load_detectors()  # those that confirm a comment in another language than its site's
         # The model's long-lived objects (120,000 with the full model) go to the permanent generation:
         # a full collection scanning them took 64 ms, long enough to fill the in-flight bound under
         # load. Unfrozen first, so a swapped-out model's cycles are still collected.

@@ -104,6 +104,13 @@ def _detector(seed: int = 0) -> _Detector:
     return _DETECTORS[seed]
 
 
+def load_detectors() -> None:
+    """Build every trial's detector now (about 0.1 s and 9 MiB each) rather than on the first
+    comments that need them: the service calls this while warming up a model."""
+    for seed in range(CONFIRMING_TRIALS):
+        _detector(seed)
+
+
 @lru_cache(maxsize=4096)
 def _script(ch: str) -> str | None:
     """The script of ``SCRIPT_LANGUAGES`` a letter's Unicode name starts with, if any."""
