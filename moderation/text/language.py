@@ -146,7 +146,8 @@ def detect_for_site(text: str, site_languages: tuple[str, ...]) -> LanguageGuess
     trial, until ``AGREEING_TRIALS`` agree or ``CONFIRMING_TRIALS`` have run: most comments are
     in the site's language and pay for one."""
     guess = detect_language(text)
-    if site_languages and guess.language not in site_languages and guess.reliable and len(guess.ranked) > 0:
+    # guess.ranked is empty when the script alone decided (no trial to repeat)
+    if site_languages and guess.language not in site_languages and guess.reliable and guess.ranked:
         guess = detect_language(text, trials=CONFIRMING_TRIALS)
     return guess.for_site(site_languages)
 

@@ -45,7 +45,8 @@ def without_page_links(normalized: NormalizedText, page_url: str) -> NormalizedT
     if not cuts:
         return normalized
     text, origin = normalized.text, normalized.origin
-    kept = [i for i in range(len(text)) if not any(start <= i < end for start, end in cuts)]
+    cut = {i for start, end in cuts for i in range(start, end)}
+    kept = [i for i in range(len(text)) if i not in cut]
     # join the pieces with single spaces: "the best part is  2:19" reads as "... is 2:19"
     squeezed = [i for n, i in enumerate(kept) if not (text[i] == " " and (n == 0 or text[kept[n - 1]] == " "))]
     while squeezed and text[squeezed[-1]] == " ":
