@@ -23,10 +23,11 @@ from moderation.domain import Action, Comment, Label, Post, Reason, Scores, Site
 from moderation.errors import InvalidAkismetCall
 from moderation.feedback import PLATFORM, record_feedback
 from moderation.intake import Incoming, Score, SiteConfig, config_of, find, judge, receive
-from moderation.posts import KnownPost, find_post, url_key
+from moderation.posts import KnownPost, find_post
 from moderation.scoring.scorer import MAX_CONTENT_CHARS, Scorer
 from moderation.secrets import digest
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow
+from moderation.text.page_links import page_key
 
 THANKS = "Thanks for making the web a better place."
 ID_PREFIX = "akismet:"
@@ -69,7 +70,7 @@ def require(params: Mapping[str, str], *names: str) -> None:
 
 def same_blog(site_url: str, blog: str) -> bool:
     """``blog`` names the site, leniently: scheme, ``www.`` and a trailing slash do not matter."""
-    return bool(site_url.strip()) and url_key(site_url) == url_key(blog)
+    return bool(site_url.strip()) and page_key(site_url) == page_key(blog)
 
 
 def site_for_key(session: Session, key: str | None, blog: str | None = None) -> SiteRow:
@@ -244,4 +245,4 @@ def usage(session: Session, site: SiteRow, month: str | None = None, now: dateti
     ).all()
     missed = sum(1 for label_, told in reports if label_ != Label.HAM.value and told == Action.APPROVE.value)
     false_positives = sum(1 for label_, told in reports if label_ == Label.HAM.value and told != Action.APPROVE.value)
-    return Usage(label, url_key(site.url) or site.id, calls, calls - ham, ham, missed, false_positives)
+    return Usage(label, page_key(site.url) or site.id, calls, calls - ham, ham, missed, false_positives)

@@ -4,12 +4,15 @@ comment, and found again by permalink for protocols that send no post text (Akis
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.store.tables import CommentRow, PostRow, utcnow
+from moderation.text.page_links import page_key
+
+# Webhook comments looked at, latest first, for a post not registered by permalink.
+FALLBACK_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -23,16 +26,6 @@ class KnownPost:
     tags: tuple[str, ...] = ()
 
 
-def url_key(url: str) -> str:
-    """A URL compared leniently: no scheme, no ``www.``, no query or fragment, no trailing slash,
-    host in lower case (``https://www.Blog.example/p/1/`` and ``http://blog.example/p/1`` match)."""
-    text = url.strip()
-    parts = urlsplit(text if "//" in text else f"//{text}")
-    host = (parts.hostname or "").removeprefix("www.")
-    port = f":{parts.port}" if parts.port else ""
-    return f"{host}{port}{parts.path.rstrip('/')}"
-
-
 def save_post(
     session: Session, site_id: str, post_id: str, title: str, body: str, url: str, tags: list[str]
 ) -> tuple[PostRow, bool]:
@@ -42,15 +35,17 @@ def save_post(
     if row is None:
         row = PostRow(site_id=site_id, post_id=post_id)
         session.add(row)
-    row.title, row.body, row.url, row.url_key, row.tags = title, body, url, url_key(url) if url else "", tags
+    row.title, row.body, row.url, row.url_key, row.tags = title, body, url, page_key(url) if url else "", tags
     row.updated_at = utcnow()
     session.flush()
     return row, created
 
 
 def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | None:
-    """The post at ``permalink``: as registered, else as a webhook comment last described it."""
-    key = url_key(permalink) if permalink.strip() else ""
+    """The post at ``permalink`` (compared by ``page_key``: scheme, ``www.``, a trailing slash or
+    tracking parameters do not matter, ``?p=12`` does): as registered, else as a webhook comment
+    last described it."""
+    key = page_key(permalink) if permalink.strip() else ""
     if not key:
         return None
     post = session.scalar(
@@ -58,17 +53,17 @@ def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | Non
     )
     if post is not None:
         return KnownPost(post.post_id, post.title, post.body, post.url, tuple(post.tags))
-    # Webhook comments store the URL as sent; try the spellings a lenient match allows.
-    spellings = [
-        f"{scheme}://{www}{key}{slash}" for scheme in ("https", "http") for www in ("", "www.") for slash in ("", "/")
-    ]
-    row = session.scalar(
+    # Webhook comments store the URL as sent: the latest ones naming the page's host and path
+    # (in any case) are candidates, and the first whose URL is the same page is the post.
+    host_and_path = key.split("?", 1)[0]
+    candidates = session.scalars(
         select(CommentRow)
-        .where(CommentRow.site_id == site_id, CommentRow.post_url.in_(spellings))
+        .where(CommentRow.site_id == site_id, func.lower(CommentRow.post_url).contains(host_and_path, autoescape=True))
         .where(or_(CommentRow.post_title != "", CommentRow.post_body != ""))
         .order_by(CommentRow.received_at.desc())
-        .limit(1)
+        .limit(FALLBACK_CANDIDATES)
     )
+    row = next((c for c in candidates if page_key(c.post_url) == key), None)
     if row is None:
         return None
     return KnownPost(row.post_id, row.post_title, row.post_body, row.post_url, tuple(row.post_tags))

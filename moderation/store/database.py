@@ -71,13 +71,13 @@ def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoo
         raise InvalidatePoolError(f"a pooled connection failed its ping: {exc}") from exc
 
 
-def upgrade(engine: Engine) -> None:
-    """Create or migrate the schema to the latest revision."""
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or migrate the schema to ``revision``, by default the latest."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

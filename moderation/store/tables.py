@@ -142,7 +142,7 @@ class UiSessionRow(Base):
 class PostRow(Base):
     """A post as its site last described it (``PUT /v1/sites/{site}/posts/{post}``), so that comments
     arriving without their post's text (the Akismet protocol only sends a permalink) are scored
-    against it. ``url_key`` is the permalink without scheme, ``www.``, query, fragment or trailing slash."""
+    against it. ``url_key`` is the permalink as ``page_links.page_key`` reduces it to the page it names."""
 
     __tablename__ = "posts"
     __table_args__ = (UniqueConstraint("site_id", "post_id", name="uq_post_id"),)

@@ -18,15 +18,18 @@ SHORT_HOSTS = {"youtu.be": ("youtube.com", "/watch", "v")}
 def page_key(url: str) -> str:
     """A URL reduced to the page it names, in lower case (comments are compared case-folded): no
     scheme, ``www.`` or ``m.``, fragment, trailing slash, or parameters that only mark how the page
-    was reached (``&t=2m19s``, ``utm_*``); a short link spelt out. Empty for text naming no host."""
+    was reached (``&t=2m19s``, ``utm_*``); a short link spelt out. Parameters that name the page
+    stay (WordPress's ``?p=12`` and ``?p=13`` are two posts). Empty for text naming no host."""
     text = url.strip().rstrip(".,;:!?").casefold()
     try:
         parts = urlsplit(text if "//" in text else f"//{text}")
         host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
+        port = f":{parts.port}" if parts.port else ""
     except ValueError:
         return ""
     if not host:
         return ""
+    host += port
     path = parts.path.rstrip("/")
     query = [(k, v) for k, v in parse_qsl(parts.query) if k not in NOT_PAGE_PARAMETERS and not k.startswith("utm_")]
     if host in SHORT_HOSTS and path.count("/") == 1:

@@ -225,12 +225,23 @@ def test_a_post_registered_with_put_is_found_by_its_permalink(blog):
     assert "post_unknown" not in [reason["code"] for reason in item["reasons"]]
 
 
+def test_plain_permalinks_name_two_posts_by_their_query(blog):
+    """WordPress without pretty permalinks: ``/?p=12`` and ``/?p=13`` are different posts."""
+    for number, title in ((13, POST["title"]), (12, "Kakrecept")):  # the other one last
+        post = {**POST, "title": title, "url": f"{URL}/?p={number}"}
+        assert signed_put(blog, f"/v1/sites/anamma/posts/p-{number}", post).status_code == 201
+    permalink = "http://www.anamma.example/?p=13&utm_source=feed"
+    blog.client().comment_check("203.0.113.7", **comment(QUEUED, permalink=permalink))
+    [item] = blog.queue()
+    assert item["post"]["id"] == "p-13" and item["post"]["title"] == POST["title"]
+
+
 def test_a_post_seen_with_a_webhook_comment_is_found_by_its_permalink(blog):
     webhook = {"site": "anamma", "comment_id": "c-1", "content": HAM, "post": {"id": "p-7", **POST}}
     body = json.dumps(webhook).encode()
     headers = {"Content-Type": "application/json", "X-Moderation-Signature": sign(blog.secret, int(time.time()), body)}
     assert blog.service.client.post("/v1/comments", content=body, headers=headers).status_code == 200
-    blog.client().comment_check("203.0.113.7", **comment(QUEUED))
+    blog.client().comment_check("203.0.113.7", **comment(QUEUED, permalink=POST_URL.upper().rstrip("/")))
     [item] = blog.queue()
     assert item["post"]["title"] == POST["title"]
 
