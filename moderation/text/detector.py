@@ -56,27 +56,73 @@ class _Normalized(dict[int, str]):
         return self[code]
 
 
-class NgramDetector:
-    """The languages of a langdetect factory's profiles; ``probabilities`` as langdetect's
-    ``get_probabilities`` with ``n_trial = 1``."""
+class NgramProfiles:
+    """A langdetect factory's profiles as arrays: its languages, each n-gram's row and frequencies,
+    and the rows of a text's n-grams (each word's found once, then cached). Every seeded trial
+    (``NgramDetector``) shares one: the index and the word cache are the same for all seeds."""
 
     def __init__(self, factory: DetectorFactory) -> None:
         self.languages = list(factory.langlist)
         grams = factory.word_lang_prob_map
         self._row = {gram: i for i, gram in enumerate(grams)}
-        self._seed = factory.seed
-        alpha = Detector.ALPHA_DEFAULT + Random(self._seed).gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
-        weight = alpha / Detector.BASE_FREQ
-        # log(weight + frequency) of every n-gram in every language, taken once instead of per draw
-        self._log_factors = np.log(weight + np.asarray(list(grams.values()), dtype=np.float64))
-        self._draws: dict[int, tuple[Random, list[int]]] = {}
-        self._lock = threading.Lock()
+        self.frequencies = np.asarray(list(grams.values()), dtype=np.float64)
         self._table = _Normalized()
         self._word_rows = lru_cache(maxsize=WORD_CACHE_SIZE)(self._rows_of_word)
 
+    def rows(self, text: str) -> list[int]:
+        """Profile rows of the text's n-grams, in langdetect's order (``Detector.append``, then
+        ``Detector._extract_ngrams``)."""
+        words = self._clean(text).translate(self._table).split(" ")
+        last = len(words) - 1
+        return list(chain.from_iterable(self._word_rows(w, i < last) for i, w in enumerate(words) if w))
+
+    @staticmethod
+    def _clean(text: str) -> str:
+        """Detector.append, then Detector.cleaning_text."""
+        text = Detector.URL_RE.sub(" ", text)
+        text = Detector.MAIL_RE.sub(" ", text)
+        text = NGram.normalize_vi(text)
+        text = SPACE_RUNS.sub(" ", text[:10000])
+        if len(LATIN.findall(text)) * 2 < len(NON_LATIN.findall(text)):
+            text = LATIN.sub("", text)
+        return text
+
+    def _rows_of_word(self, word: str, space_after: bool) -> tuple[int, ...]:
+        # NGram.add_char on " word" (a space resets the buffer), then on the space after it: at each
+        # character the last 1, 2 and 3 characters, except inside a run of capitals
+        padded = " " + word
+        grams = [
+            padded[j - n + 1 : j + 1]
+            for j in range(1, len(padded))
+            if not (j >= 2 and padded[j].isupper() and padded[j - 1].isupper())
+            for n in (1, 2, 3)[: j + 1]
+        ]
+        if space_after:  # the buffer becomes the last two characters and the space
+            grams += (padded[-1] + " ", padded[-2:] + " ")
+        return tuple(filter(KNOWN, map(self._row.get, grams)))
+
+
+class NgramDetector:
+    """One seeded trial over shared profiles; ``probabilities`` as langdetect's
+    ``get_probabilities`` with ``n_trial = 1`` and the factory's seed set to ``seed``."""
+
+    def __init__(self, profiles: NgramProfiles, seed: int) -> None:
+        self.profiles = profiles
+        self.languages = profiles.languages
+        self._seed = seed
+        alpha = Detector.ALPHA_DEFAULT + Random(seed).gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
+        weight = alpha / Detector.BASE_FREQ
+        # log(weight + frequency) of every n-gram in every language, taken once instead of per draw
+        self._log_factors = np.log(weight + profiles.frequencies)
+        self._draws: dict[int, tuple[Random, list[int]]] = {}
+        self._lock = threading.Lock()
+
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """Languages above 0.1, most probable first; empty when the text has no known n-gram."""
-        rows = self._ngram_rows(self._clean(text))
+        return self.probabilities_of_rows(self.profiles.rows(text))
+
+    def probabilities_of_rows(self, rows: list[int]) -> list[tuple[str, float]]:
+        """``probabilities`` of a text whose n-grams' rows (``NgramProfiles.rows``) are ``rows``."""
         if not rows:
             return []
         start, end, before = 0, FIRST_DRAWS, None
@@ -92,36 +138,6 @@ class NgramDetector:
         ranked = [(lang, float(p)) for lang, p in zip(self.languages, prob.tolist(), strict=True)]
         ranked = [item for item in ranked if item[1] > Detector.PROB_THRESHOLD]
         return sorted(ranked, key=lambda item: -item[1])
-
-    def _clean(self, text: str) -> str:
-        """Detector.append, then Detector.cleaning_text."""
-        text = Detector.URL_RE.sub(" ", text)
-        text = Detector.MAIL_RE.sub(" ", text)
-        text = NGram.normalize_vi(text)
-        text = SPACE_RUNS.sub(" ", text[:10000])
-        if len(LATIN.findall(text)) * 2 < len(NON_LATIN.findall(text)):
-            text = LATIN.sub("", text)
-        return text
-
-    def _ngram_rows(self, text: str) -> list[int]:
-        """Profile rows of the text's n-grams, in langdetect's order (Detector._extract_ngrams)."""
-        words = text.translate(self._table).split(" ")
-        last = len(words) - 1
-        return list(chain.from_iterable(self._word_rows(w, i < last) for i, w in enumerate(words) if w))
-
-    def _rows_of_word(self, word: str, space_after: bool) -> tuple[int, ...]:
-        # NGram.add_char on " word" (a space resets the buffer), then on the space after it: at each
-        # character the last 1, 2 and 3 characters, except inside a run of capitals
-        padded = " " + word
-        grams = [
-            padded[j - n + 1 : j + 1]
-            for j in range(1, len(padded))
-            if not (j >= 2 and padded[j].isupper() and padded[j - 1].isupper())
-            for n in (1, 2, 3)[: j + 1]
-        ]
-        if space_after:  # the buffer becomes the last two characters and the space
-            grams += (padded[-1] + " ", padded[-2:] + " ")
-        return tuple(filter(KNOWN, map(self._row.get, grams)))
 
     def _picks(self, count: int, start: int, end: int) -> list[int]:
         """Draws ``start:end`` of ``Random(seed).choice`` over ``count`` n-grams, after the gauss."""

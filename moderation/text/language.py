@@ -21,7 +21,7 @@ import langdetect
 from langdetect.detector_factory import DetectorFactory
 from langdetect.utils.lang_profile import LangProfile
 
-from moderation.text.detector import NgramDetector
+from moderation.text.detector import NgramDetector, NgramProfiles
 
 PROFILE_LANGUAGES = (
     "sv", "en", "de", "fr", "es", "nl", "da", "no", "fi", "it", "pt", "pl", "cs", "et", "hu",
@@ -41,8 +41,7 @@ TRIALS = 1
 # came out Italian at 1.0 in one trial; langdetect's seven say English 0.86, Italian 0.14).
 CONFIRMING_TRIALS = 7
 # ... unless the first two agree on the winner: the text is then plainly in that language (most
-# comments confirmed are), and more trials would cost ~0.3 ms each to say the same. Each seed's
-# detector holds its own n-gram table (about 9 MiB).
+# comments confirmed are), and more trials would cost ~0.3 ms each to say the same.
 AGREEING_TRIALS = 2
 SHORT_TEXT = 25  # letters; below this a guess is unreliable and is said to be
 UNKNOWN = "und"
@@ -78,35 +77,31 @@ class LanguageGuess:
         return self
 
 
-class _Detector:
-    """langdetect's profiles of our languages, and its algorithm run on them (``NgramDetector``);
-    one per process, built on first use."""
-
-    def __init__(self, seed: int) -> None:
-        factory = DetectorFactory()
-        factory.seed = seed
-        folder = Path(langdetect.__file__).parent / "profiles"
-        for index, code in enumerate(PROFILE_LANGUAGES):
-            profile = json.loads((folder / code).read_text(encoding="utf-8"))
-            factory.add_profile(LangProfile(**profile), index, len(PROFILE_LANGUAGES))
-        self._ngrams = NgramDetector(factory)
-
-    def probabilities(self, text: str) -> list[tuple[str, float]]:
-        return self._ngrams.probabilities(text)
+@lru_cache(maxsize=1)
+def _profiles() -> NgramProfiles:
+    """langdetect's profiles of our languages, read once per process and shared by every trial."""
+    factory = DetectorFactory()
+    folder = Path(langdetect.__file__).parent / "profiles"
+    for index, code in enumerate(PROFILE_LANGUAGES):
+        profile = json.loads((folder / code).read_text(encoding="utf-8"))
+        factory.add_profile(LangProfile(**profile), index, len(PROFILE_LANGUAGES))
+    return NgramProfiles(factory)
 
 
-_DETECTORS: dict[int, _Detector] = {}
+_DETECTORS: dict[int, NgramDetector] = {}
 
 
-def _detector(seed: int = 0) -> _Detector:
+def _detector(seed: int = 0) -> NgramDetector:
+    """The seeded trial ``seed`` (langdetect's algorithm on ``_profiles``), built on first use."""
     if seed not in _DETECTORS:
-        _DETECTORS[seed] = _Detector(seed=seed)
+        _DETECTORS[seed] = NgramDetector(_profiles(), seed)
     return _DETECTORS[seed]
 
 
 def load_detectors() -> None:
-    """Build every trial's detector now (about 0.1 s and 9 MiB each) rather than on the first
-    comments that need them: the service calls this while warming up a model."""
+    """Build every trial's detector now rather than on the first comments that need them (the
+    profiles once, then about 5 MiB of log-frequencies per seed): the service calls this while
+    warming up a model."""
     for seed in range(CONFIRMING_TRIALS):
         _detector(seed)
 
@@ -174,9 +169,10 @@ def detect_language(text: str, trials: int = TRIALS) -> LanguageGuess:
 def _ranked(sample: str, trials: int) -> list[tuple[str, float]]:
     if trials == 1:
         return _detector().probabilities(sample)
+    rows = _profiles().rows(sample)  # the same n-grams for every trial; only the draws differ
     runs = []
     for seed in range(trials):
-        runs.append(_detector(seed).probabilities(sample))
+        runs.append(_detector(seed).probabilities_of_rows(rows))
         if len(runs) == AGREEING_TRIALS and len({run[0][0] for run in runs if run}) == 1:
             break
     totals: dict[str, float] = {}
