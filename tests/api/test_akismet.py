@@ -92,6 +92,7 @@ def test_the_client_verifies_a_sites_key_against_its_url_leniently(blog):
     assert blog.client().verify_key()
     assert akismet.SyncClient.validated_client(akismet.Config(blog.key, URL), http_client=blog.http())
     assert blog.client(url="http://www.anamma.example/").verify_key()
+    assert blog.client(url="https://anamma.example/?lang=sv").verify_key()
     assert not blog.client(url="https://elsewhere.example").verify_key()
     assert not blog.client(key="key_not-a-key").verify_key()
     with pytest.raises(akismet.APIKeyError):
