@@ -61,6 +61,9 @@ LEET_DIGIT = re.compile(r"(?<=[^\W\d_])[013457$](?=[^\W\d_])")
 # Whole tokens (runs of non-space) holding a character leetspeak uses; other tokens never change.
 LEET_TOKEN = re.compile(r"(?<!\S)\S*[013457$]\S*")
 DEFANGED = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\s*\((?:dot|punkt)\)\s*|\s+\[dot\]\s+|hxxps?(?=://)", re.I)
+# A domain spelt with its dot spaced out or in words ("marketglory . com", "pills dot net"), for the
+# endings only domains have: with "me", "it", "live" or "top" a sentence would become a link.
+SPACED_DOT = re.compile(r"(?<=[a-z0-9-]{3})\s+(?:\.|dot|punkt)\s+(?=(?:com|net|org|info|biz|ru|xyz|io)\b)", re.I)
 # White space runs other than a single space (those would be replaced by themselves).
 SPACES = re.compile(r"\s{2,}|[^\S ]")
 
@@ -206,6 +209,7 @@ def normalize(raw: str) -> NormalizedText:
     if not m.text.isascii():  # lookalikes are Cyrillic and Greek letters
         m.sub(MIXED_WORD, _unmix, "lookalike_letters")
     m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
+    m.sub(SPACED_DOT, lambda d: ".", "defanged_links")
     m.sub(SPACED, lambda s: s.group(0)[::2], "spaced_letters")
     m.sub(LEET_TOKEN, _unleet, "leetspeak")
     folded = m.text.casefold()
