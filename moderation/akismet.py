@@ -71,7 +71,8 @@ def require(params: Mapping[str, str], *names: str) -> None:
 def same_blog(site_url: str, blog: str) -> bool:
     """``blog`` names the site, leniently: scheme, ``www.``, a trailing slash and any parameters
     (``?lang=sv``) do not matter."""
-    return bool(site_url.strip()) and page_key(site_url).partition("?")[0] == page_key(blog).partition("?")[0]
+    site = page_key(site_url).partition("?")[0]
+    return bool(site) and site == page_key(blog).partition("?")[0]
 
 
 def site_for_key(session: Session, key: str | None, blog: str | None = None) -> SiteRow:

@@ -3,7 +3,9 @@ comment, and found again by permalink for protocols that send no post text (Akis
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from moderation.text.page_links import page_key
 
 # Webhook comments looked at, latest first, for a post not registered by permalink.
 FALLBACK_CANDIDATES = 200
+KEY_CHARS = 1000  # the length of ``posts.url_key``
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,16 @@ class KnownPost:
     tags: tuple[str, ...] = ()
 
 
+def post_key(url: str) -> str:
+    """The key a post is stored and found under: ``page_key`` of its URL; one longer than the
+    column (parameters are percent-encoded again, so ``ä`` takes six characters) ends in a digest
+    of the whole instead."""
+    key = page_key(url) if url.strip() else ""
+    if len(key) <= KEY_CHARS:
+        return key
+    return f"{key[: KEY_CHARS - 65]}#{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def save_post(
     session: Session, site_id: str, post_id: str, title: str, body: str, url: str, tags: list[str]
 ) -> tuple[PostRow, bool]:
@@ -35,7 +48,7 @@ def save_post(
     if row is None:
         row = PostRow(site_id=site_id, post_id=post_id)
         session.add(row)
-    row.title, row.body, row.url, row.url_key, row.tags = title, body, url, page_key(url) if url else "", tags
+    row.title, row.body, row.url, row.url_key, row.tags = title, body, url, post_key(url), tags
     row.updated_at = utcnow()
     session.flush()
     return row, created
@@ -45,7 +58,7 @@ def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | Non
     """The post at ``permalink`` (compared by ``page_key``: scheme, ``www.``, a trailing slash or
     tracking parameters do not matter, ``?p=12`` does): as registered, else as a webhook comment
     last described it."""
-    key = page_key(permalink) if permalink.strip() else ""
+    key = post_key(permalink)
     if not key:
         return None
     post = session.scalar(
@@ -53,17 +66,31 @@ def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | Non
     )
     if post is not None:
         return KnownPost(post.post_id, post.title, post.body, post.url, tuple(post.tags))
-    # Webhook comments store the URL as sent: the latest ones naming the page's host and path
-    # (in any case) are candidates, and the first whose URL is the same page is the post.
-    host_and_path = key.split("?", 1)[0]
+    # Webhook comments store the URL as sent: the latest ones naming the page's host and path are
+    # candidates, in lower case or as the permalink spells its path (SQLite lowers ASCII letters
+    # only), and the first whose URL is the same page is the post.
+    page = page_key(permalink)
+    spellings = [func.lower(CommentRow.post_url).contains(page.split("?", 1)[0], autoescape=True)]
+    spelt_path = _path(permalink)
+    if spelt_path:
+        spellings.append(CommentRow.post_url.contains(spelt_path, autoescape=True))
     candidates = session.scalars(
         select(CommentRow)
-        .where(CommentRow.site_id == site_id, func.lower(CommentRow.post_url).contains(host_and_path, autoescape=True))
+        .where(CommentRow.site_id == site_id, or_(*spellings))
         .where(or_(CommentRow.post_title != "", CommentRow.post_body != ""))
         .order_by(CommentRow.received_at.desc())
         .limit(FALLBACK_CANDIDATES)
     )
-    row = next((c for c in candidates if page_key(c.post_url) == key), None)
+    row = next((c for c in candidates if page_key(c.post_url) == page), None)
     if row is None:
         return None
     return KnownPost(row.post_id, row.post_title, row.post_body, row.post_url, tuple(row.post_tags))
+
+
+def _path(url: str) -> str:
+    """The path of ``url`` as written, without a trailing slash ("" when there is none)."""
+    text = url.strip()
+    try:
+        return urlsplit(text if "//" in text else f"//{text}").path.rstrip("/")
+    except ValueError:
+        return ""

@@ -61,9 +61,11 @@ LEET_DIGIT = re.compile(r"(?<=[^\W\d_])[013457$](?=[^\W\d_])")
 # Whole tokens (runs of non-space) holding a character leetspeak uses; other tokens never change.
 LEET_TOKEN = re.compile(r"(?<!\S)\S*[013457$]\S*")
 DEFANGED = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\s*\((?:dot|punkt)\)\s*|\s+\[dot\]\s+|hxxps?(?=://)", re.I)
-# A domain spelt with its dot spaced out or in words ("marketglory . com", "pills dot net"), for the
-# endings only domains have: with "me", "it", "live" or "top" a sentence would become a link.
-SPACED_DOT = re.compile(r"(?<=[a-z0-9-]{3})\s+(?:\.|dot|punkt)\s+(?=(?:com|net|org|info|biz|ru|xyz|io)\b)", re.I)
+# A domain spelt with its dot spaced out ("marketglory . com/game"): a space on both sides of the dot
+# and an ending written in lower case that only domains have. Prose keeps its words: with "me",
+# "it" or "live" a sentence would become a link, and a capital starts one ("texto . Com certeza",
+# "tipset . Info finns"); "dot" and "punkt" as words are left alone ("the dot com bubble").
+SPACED_DOT = re.compile(r"(?<=[a-z0-9-]{3}) +\. +(?=(?:com|net|org|ru|xyz)(?![^\W\d_]))")
 # White space runs other than a single space (those would be replaced by themselves).
 SPACES = re.compile(r"\s{2,}|[^\S ]")
 

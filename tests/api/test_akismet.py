@@ -237,14 +237,30 @@ def test_plain_permalinks_name_two_posts_by_their_query(blog):
     assert item["post"]["id"] == "p-13" and item["post"]["title"] == POST["title"]
 
 
-def test_a_post_seen_with_a_webhook_comment_is_found_by_its_permalink(blog):
-    webhook = {"site": "anamma", "comment_id": "c-1", "content": HAM, "post": {"id": "p-7", **POST}}
+@pytest.mark.parametrize(
+    ("sent_url", "permalink"),
+    [
+        (POST_URL, POST_URL),
+        ("https://anamma.example/2008/12/Sociala-Medier/", "http://www.anamma.example/2008/12/sociala-medier"),
+        ("https://anamma.example/Åsa-Öberg/", "https://anamma.example/Åsa-Öberg/"),  # SQLite lowers ASCII only
+    ],
+)
+def test_a_post_seen_with_a_webhook_comment_is_found_by_its_permalink(blog, sent_url, permalink):
+    webhook = {"site": "anamma", "comment_id": "c-1", "content": HAM, "post": {"id": "p-7", **POST, "url": sent_url}}
     body = json.dumps(webhook).encode()
     headers = {"Content-Type": "application/json", "X-Moderation-Signature": sign(blog.secret, int(time.time()), body)}
     assert blog.service.client.post("/v1/comments", content=body, headers=headers).status_code == 200
-    blog.client().comment_check("203.0.113.7", **comment(QUEUED, permalink=POST_URL.upper().rstrip("/")))
+    blog.client().comment_check("203.0.113.7", **comment(QUEUED, permalink=permalink))
     [item] = blog.queue()
     assert item["post"]["title"] == POST["title"]
+
+
+def test_a_post_whose_address_is_longer_than_its_key_is_stored_and_found(blog):
+    url = f"{URL}/?s=" + "ä" * 400 + "&p=7"  # ä becomes %C3%A4: a key of over 2,400 characters
+    assert signed_put(blog, "/v1/sites/anamma/posts/p-7", {**POST, "url": url}).status_code == 201
+    blog.client().comment_check("203.0.113.7", **comment(QUEUED, permalink=url))
+    [item] = blog.queue()
+    assert item["post"]["id"] == "p-7"
 
 
 @pytest.mark.parametrize(

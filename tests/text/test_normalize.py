@@ -24,13 +24,23 @@ def test_refangs_defanged_links():
     assert normalize("visit pills[.]example or hxxp://bad.example").text == "visit pills.example or http://bad.example"
 
 
-def test_joins_a_domain_spelt_with_a_spaced_out_or_written_dot():
-    found = normalize("marketglory . com/strategygame earn real money, or CHEAP-PILLS DOT NET")
+def test_joins_a_domain_spelt_with_a_spaced_out_dot():
+    found = normalize("marketglory . com/strategygame earn real money, or cheap-pills . net")
     assert found.text == "marketglory.com/strategygame earn real money, or cheap-pills.net"
     assert found.evasions["defanged_links"] == 2
     # sentences that merely end before a word some domains end with stay sentences
-    for prose in ("great song . live forever", "i love it . me too", "a new season . coming soon"):
-        assert normalize(prose).text == prose and not normalize(prose).evasions
+    prose = [
+        "great song . live forever",
+        "i love it . me too",
+        "a new season . coming soon",
+        "I remember the dot com bubble",
+        "learning dot net core",
+        "Gostei do texto . Com certeza volto",
+        "Bra skrivet . Info finns på sidan",
+        "Ik ook . Net als jij",
+    ]
+    for sentence in prose:
+        assert normalize(sentence).text == sentence.lower() and not normalize(sentence).evasions
 
 
 def test_fullwidth_letters_become_ascii():
