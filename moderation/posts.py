@@ -33,7 +33,11 @@ def post_key(url: str) -> str:
     """The key a post is stored and found under: ``page_key`` of its URL; one longer than the
     column (parameters are percent-encoded again, so ``ä`` takes six characters) ends in a digest
     of the whole instead."""
-    key = page_key(url) if url.strip() else ""
+    return _stored(page_key(url) if url.strip() else "")
+
+
+def _stored(key: str) -> str:
+    """``key`` as the column holds it (see ``post_key``)."""
     if len(key) <= KEY_CHARS:
         return key
     return f"{key[: KEY_CHARS - 65]}#{hashlib.sha256(key.encode()).hexdigest()}"
@@ -58,18 +62,19 @@ def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | Non
     """The post at ``permalink`` (compared by ``page_key``: scheme, ``www.``, a trailing slash or
     tracking parameters do not matter, ``?p=12`` does): as registered, else as a webhook comment
     last described it."""
-    key = post_key(permalink)
-    if not key:
+    page = page_key(permalink) if permalink.strip() else ""
+    if not page:
         return None
     post = session.scalar(
-        select(PostRow).where(PostRow.site_id == site_id, PostRow.url_key == key).order_by(PostRow.updated_at.desc())
+        select(PostRow)
+        .where(PostRow.site_id == site_id, PostRow.url_key == _stored(page))
+        .order_by(PostRow.updated_at.desc())
     )
     if post is not None:
         return KnownPost(post.post_id, post.title, post.body, post.url, tuple(post.tags))
     # Webhook comments store the URL as sent: the latest ones naming the page's host and path are
     # candidates, in lower case or as the permalink spells its path (SQLite lowers ASCII letters
     # only), and the first whose URL is the same page is the post.
-    page = page_key(permalink)
     spellings = [func.lower(CommentRow.post_url).contains(page.split("?", 1)[0], autoescape=True)]
     spelt_path = _path(permalink)
     if spelt_path:
