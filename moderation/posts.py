@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.store.tables import CommentRow, PostRow, utcnow
-from moderation.text.page_links import page_key
+from moderation.text.page_links import page_key, split_address
 
 # Webhook comments looked at, latest first, for a post not registered by permalink.
 FALLBACK_CANDIDATES = 200
-KEY_CHARS = 1000  # the length of ``posts.url_key``
+KEY_CHARS = 1000  # the length of the ``posts.url_key`` column
 
 
 @dataclass(frozen=True)
@@ -96,6 +95,6 @@ def _path(url: str) -> str:
     """The path of ``url`` as written, without a trailing slash ("" when there is none)."""
     text = url.strip()
     try:
-        return urlsplit(text if "//" in text else f"//{text}").path.rstrip("/")
+        return split_address(text).path.rstrip("/")
     except ValueError:
         return ""

@@ -3,7 +3,7 @@ post's address): they point readers nowhere new, so they are not the links spam 
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
 
 from moderation.text.normalize import NormalizedText
 from moderation.text.signals import find_links
@@ -15,6 +15,12 @@ NOT_PAGE_PARAMETERS = frozenset({"t", "time_continue", "si", "feature", "fbclid"
 SHORT_HOSTS = {"youtu.be": ("youtube.com", "/watch", "v")}
 
 
+def split_address(text: str) -> SplitResult:
+    """``text`` split as a URL, read as starting with its host when it names no scheme
+    ("example.com/post" has the host example.com, not the path); ValueError when it does not parse."""
+    return urlsplit(text if "//" in text else f"//{text}")
+
+
 def page_key(url: str) -> str:
     """A URL reduced to the page it names, in lower case (comments are compared case-folded): no
     scheme, ``www.`` or ``m.``, fragment, trailing slash, or parameters that only mark how the page
@@ -22,7 +28,7 @@ def page_key(url: str) -> str:
     stay (WordPress's ``?p=12`` and ``?p=13`` are two posts). Empty for text naming no host."""
     text = url.strip().rstrip(".,;:!?").casefold()
     try:
-        parts = urlsplit(text if "//" in text else f"//{text}")
+        parts = split_address(text)
         host = (parts.hostname or "").removeprefix("www.").removeprefix("m.")
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
