@@ -193,16 +193,21 @@ def normalize(raw: str) -> NormalizedText:
     """Undo HTML, entities, zero-width characters, lookalike letters, leetspeak, spaced-out words
     and defanged links, then fold case and white space."""
     m = _Mapped(raw)
+    # Each pattern below is looked for only in a text holding a character it needs: most comments
+    # hold no markup, entity or defanged link, and a membership test costs less than a regex scan.
     # Line breaks, paragraphs and emphasis are formatting, and links are counted on their own;
     # other markup (styled, hidden, framed) and letters written as entities are tricks.
-    m.sub(TAG, _tag, "html_tags", counts=lambda t: (t.group(2) or "").lower() not in FORMATTING_TAGS)
-    m.sub(BBCODE, lambda b: f" {b.group(1)} " if b.group(1) else " ", "bbcode")
-    m.sub(
-        ENTITY,
-        lambda e: html.unescape(e.group(0)),
-        "html_entities",
-        counts=lambda e: html.unescape(e.group(0)).isalnum(),
-    )
+    if "<" in m.text:
+        m.sub(TAG, _tag, "html_tags", counts=lambda t: (t.group(2) or "").lower() not in FORMATTING_TAGS)
+    if "[" in m.text:
+        m.sub(BBCODE, lambda b: f" {b.group(1)} " if b.group(1) else " ", "bbcode")
+    if "&" in m.text:
+        m.sub(
+            ENTITY,
+            lambda e: html.unescape(e.group(0)),
+            "html_entities",
+            counts=lambda e: html.unescape(e.group(0)).isalnum(),
+        )
     if m.text.translate(ZERO_WIDTH) != m.text:
         m.sub(ZERO_WIDTH_RUN, lambda z: "", "zero_width", counts=_splits_a_word)
     if not unicodedata.is_normalized("NFKC", m.text):
@@ -210,8 +215,10 @@ def normalize(raw: str) -> NormalizedText:
         m.map_chars(_nfkc, "unicode_compat", counts=str.isalnum)
     if not m.text.isascii():  # lookalikes are Cyrillic and Greek letters
         m.sub(MIXED_WORD, _unmix, "lookalike_letters")
-    m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
-    m.sub(SPACED_DOT, lambda d: ".", "defanged_links")
+    if any(c in m.text for c in "([{") or "hxx" in m.text.lower():
+        m.sub(DEFANGED, lambda d: "http" if d.group(0).lower().startswith("hxxp") else ".", "defanged_links")
+    if " ." in m.text:
+        m.sub(SPACED_DOT, lambda d: ".", "defanged_links")
     m.sub(SPACED, lambda s: s.group(0)[::2], "spaced_letters")
     m.sub(LEET_TOKEN, _unleet, "leetspeak")
     folded = m.text.casefold()
