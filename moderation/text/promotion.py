@@ -37,7 +37,10 @@ CALL_TO_ACTION = re.compile(
     r"|\bgo\s+to\s+(?:my|our)\b|\bcome\s+(?:and\s+)?(?:see|watch|check|visit)\b|\btake\s+a\s+look\s+at\b"
     r"|\blook\s+(?:me|us)\s+up\b|\bwatch\s+(?:my|our)\b|\blisten\s+to\s+(?:my|our)\b"
     r"|\blike\s+(?:this|my|our)\s+(?:comment|post|page|video)\b|\b(?:give|hit)\s+(?:it|this|me|us)\s+a\s+like\b"
-    r"|\bthumbs\s+up\s+if\b|\blike\s+if\b|\blike\s+(?:&|and)\s+share\b|\bshare\s+(?:this|it|my|our)\b"
+    r"|\bthumbs\s+up\s+if\b|\blike\s+(?:&|and)\s+share\b|\bshare\s+(?:this|it|my|our)\b"
+    # "like if ..." asks for a like only where a sentence or clause starts ("like if you agree",
+    # "great song! like if ..."); inside one it is the conjunction ("it's like if you planted ...")
+    r"|(?:^|(?<=[^\w\s])|(?<=[^\w\s]\s))like\s+if\b"
     r"|\bclick\s+(?:here|the\s+link|on\s+my)\b|\badd\s+me\b"
     r"|\bprenumerera\b|\bfölj\s+(?:mig|oss)\b|\bkolla\s+in\s+(?:min|mitt|mina|vår|vårt|våra)\b"
     r"|\bbesök\s+(?:mig|oss|min|mitt|vår|vårt)\b|\bgilla\s+(?:om|och\s+dela|min|mitt|vår|sidan|kommentaren)\b"

@@ -24,6 +24,9 @@ def test_self_promotion_with_a_call_to_action_in_six_languages(text):
     [
         "like this comment if you read this on a phone",
         "thumbs up if you agree",
+        "like if you are still listening in 2026",
+        "best chorus ever! like if you agree",
+        "♥ like if you watched it twice",
         "gilla om du håller med",
         "likez ce commentaire",
         "dale like si estás de acuerdo",
@@ -40,6 +43,8 @@ def test_engagement_bait_is_a_call_to_action(text):
         "i would like this recipe with less salt",
         "we shared your post in the club and subscribed to the newsletter",
         "follow-up question: did you keep the change streams?",
+        "it's like if you planted the tomatoes a month early",
+        "so like if the bus is late again we just walk",
     ],
 )
 def test_talk_about_videos_and_sharing_is_not_a_call_to_action(text):
