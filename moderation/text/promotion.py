@@ -39,8 +39,10 @@ CALL_TO_ACTION = re.compile(
     r"|\blike\s+(?:this|my|our)\s+(?:comment|post|page|video)\b|\b(?:give|hit)\s+(?:it|this|me|us)\s+a\s+like\b"
     r"|\bthumbs\s+up\s+if\b|\blike\s+(?:&|and)\s+share\b|\bshare\s+(?:this|it|my|our)\b"
     # "like if ..." asks for a like only where a sentence or clause starts ("like if you agree",
-    # "great song! like if ..."); inside one it is the conjunction ("it's like if you planted ...")
-    r"|(?:^|(?<=[^\w\s])|(?<=[^\w\s]\s))like\s+if\b"
+    # "great song! like if ..."); inside one it is the conjunction ("it's like if you planted ...").
+    # The start is checked behind "like": a pattern opening with a look-behind is tried at every
+    # position of the text, and made the whole pattern 18 times slower.
+    r"|\blike(?:(?<=^like)|(?<=[^\w\s]like)|(?<=[^\w\s]\slike))\s+if\b"
     r"|\bclick\s+(?:here|the\s+link|on\s+my)\b|\badd\s+me\b"
     r"|\bprenumerera\b|\bfölj\s+(?:mig|oss)\b|\bkolla\s+in\s+(?:min|mitt|mina|vår|vårt|våra)\b"
     r"|\bbesök\s+(?:mig|oss|min|mitt|vår|vårt)\b|\bgilla\s+(?:om|och\s+dela|min|mitt|vår|sidan|kommentaren)\b"
