@@ -32,7 +32,7 @@ from moderation.config import Settings
 from moderation.scoring.scorer import Scorer
 from moderation.sites import create_site
 from moderation.store.database import transaction
-from moderation.text.language import detect_language
+from moderation.text.language import clear_caches
 from moderation.training.corpus import load_seed
 
 
@@ -47,7 +47,7 @@ def batch(models_dir: Path, explain: bool) -> None:
     items = seed_items(seed.head(2000))
     scorer = Scorer.load(models_dir)
     scorer.score(*items[0])
-    detect_language.cache_clear()
+    clear_caches()
     instrument(True)
     scorer.score_many(items, explain=explain)
     instrument(False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache, partial
 from itertools import chain
 from operator import is_not
@@ -121,7 +122,7 @@ class NgramDetector:
         """Languages above 0.1, most probable first; empty when the text has no known n-gram."""
         return self.probabilities_of_rows(self.profiles.rows(text))
 
-    def probabilities_of_rows(self, rows: list[int]) -> list[tuple[str, float]]:
+    def probabilities_of_rows(self, rows: Sequence[int]) -> list[tuple[str, float]]:
         """``probabilities`` of a text whose n-grams' rows (``NgramProfiles.rows``) are ``rows``."""
         if not rows:
             return []
@@ -151,7 +152,7 @@ class NgramDetector:
                 picks += choice_draws(random, count, end - len(picks))
             return picks[start:end]
 
-    def _factors(self, rows: list[int], start: int, end: int, before: np.ndarray | None) -> np.ndarray:
+    def _factors(self, rows: Sequence[int], start: int, end: int, before: np.ndarray | None) -> np.ndarray:
         """Cumulative log-probabilities after each of draws ``start:end``, from ``before``."""
         drawn = np.asarray(rows)[self._picks(len(rows), start, end)]
         factors = np.cumsum(self._log_factors[drawn], axis=0)
