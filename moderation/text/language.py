@@ -176,9 +176,9 @@ def clear_caches() -> None:
 
 @lru_cache(maxsize=256)
 def _first_trial(sample: str) -> tuple[Sequence[int], Sequence[tuple[str, float]]]:
-    """The rows of the sample's n-grams and the first trial's answer on them (kept: never to be
-    changed). Kept for a moment: a text confirmed in ``detect_for_site`` has just been guessed with
-    that same trial, and its n-grams are the same for every trial; only the draws differ."""
+    """The rows of the sample's n-grams and the first trial's answer on them (shared: callers never
+    change them). Kept for a moment: a text confirmed in ``detect_for_site`` has just been guessed
+    with that same trial, and its n-grams are the same for every trial; only the draws differ."""
     rows = _profiles().rows(sample)
     return rows, _detector(0).probabilities_of_rows(rows)
 
