@@ -55,8 +55,8 @@ def timed(fn: Callable[[Any], object], inputs: Sequence[Any]) -> tuple[float, fl
 def unseen_comments(shared: Path, posts: list[tuple[Post, Site]], count: int) -> list[tuple[Comment, Post, Site]]:
     """``count`` texts of the shared comment and message sets (the seed corpus, the forum and
     newsgroup pairs left out), each under one of ``posts`` drawn at random, of a blog writing the
-    text's language where there is one (the rest, Russian or Vietnamese, under any blog): text the
-    scorer has not seen, under posts that a blog's comments share."""
+    text's language where there is one (the rest, Russian, Indonesian, Vietnamese and Hindi, under
+    any blog): text the scorer has not seen, under posts that a blog's comments share."""
     specs = [spec for spec in shared_specs(shared)[1:] if "semeval" not in spec and "20newsgroups" not in spec]
     rows = combine([load_dataset(spec) for spec in specs])
     scorable = rows["content"].str.strip().ne("") & rows["content"].str.len().le(MAX_CONTENT_CHARS)

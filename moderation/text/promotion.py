@@ -38,8 +38,10 @@ CALL_TO_ACTION = re.compile(
     r"|\blook\s+(?:me|us)\s+up\b|\bwatch\s+(?:my|our)\b|\blisten\s+to\s+(?:my|our)\b"
     r"|\blike\s+(?:this|my|our)\s+(?:comment|post|page|video)\b|\b(?:give|hit)\s+(?:it|this|me|us)\s+a\s+like\b"
     r"|\bthumbs\s+up\s+if\b|\blike\s+(?:&|and)\s+share\b|\bshare\s+(?:this|it|my|our)\b"
-    # "like if ..." asks for a like only where a sentence or clause starts ("like if you agree",
-    # "great song! like if ..."); inside one it is the conjunction ("it's like if you planted ...").
+    # "like if ..." asks for a like at the start of the text or after punctuation or a symbol ("like
+    # if you agree", "great song! like if ..."); after a word it is the conjunction ("it's like if
+    # you planted ..."). The clean text has no line breaks, so one line's "like if" after another
+    # line's last word no longer counts, and the conjunction after a comma still does.
     # The start is checked behind "like": a pattern opening with a look-behind is tried at every
     # position of the text, and made the whole pattern 18 times slower.
     r"|\blike(?:(?<=^like)|(?<=[^\w\s]like)|(?<=[^\w\s]\slike))\s+if\b"
