@@ -32,7 +32,7 @@ def post_key(url: str) -> str:
     """The key a post is stored and found under: ``page_key`` of its URL; one longer than the
     column (parameters are percent-encoded again, so ``ä`` takes six characters) ends in a digest
     of the whole instead."""
-    return _stored(page_key(url) if url.strip() else "")
+    return _stored(page_key(url))
 
 
 def _stored(key: str) -> str:
@@ -61,7 +61,7 @@ def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | Non
     """The post at ``permalink`` (compared by ``page_key``: scheme, ``www.``, a trailing slash or
     tracking parameters do not matter, ``?p=12`` does): as registered, else as a webhook comment
     last described it."""
-    page = page_key(permalink) if permalink.strip() else ""
+    page = page_key(permalink)
     if not page:
         return None
     post = session.scalar(
