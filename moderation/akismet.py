@@ -27,7 +27,7 @@ from moderation.posts import KnownPost, find_post
 from moderation.scoring.scorer import MAX_CONTENT_CHARS, Scorer
 from moderation.secrets import digest
 from moderation.store.tables import CommentRow, DecisionRow, SiteRow
-from moderation.text.page_links import page_key
+from moderation.text.page_links import page_key, page_path
 
 THANKS = "Thanks for making the web a better place."
 ID_PREFIX = "akismet:"
@@ -71,8 +71,8 @@ def require(params: Mapping[str, str], *names: str) -> None:
 def same_blog(site_url: str, blog: str) -> bool:
     """``blog`` names the site, leniently: scheme, ``www.``, a trailing slash and any parameters
     (``?lang=sv``) do not matter."""
-    site = page_key(site_url).partition("?")[0]
-    return bool(site) and site == page_key(blog).partition("?")[0]
+    site = page_path(page_key(site_url))
+    return bool(site) and site == page_path(page_key(blog))
 
 
 def site_for_key(session: Session, key: str | None, blog: str | None = None) -> SiteRow:

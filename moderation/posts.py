@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from moderation.store.tables import CommentRow, PostRow, utcnow
-from moderation.text.page_links import page_key, split_address
+from moderation.text.page_links import page_key, page_path, split_address
 
 # Webhook comments looked at, latest first, for a post not registered by permalink.
 FALLBACK_CANDIDATES = 200
@@ -74,7 +74,7 @@ def find_post(session: Session, site_id: str, permalink: str) -> KnownPost | Non
     # Webhook comments store the URL as sent: the latest ones naming the page's host and path are
     # candidates, in lower case or as the permalink spells its path (SQLite lowers ASCII letters
     # only), and the first whose URL is the same page is the post.
-    spellings = [func.lower(CommentRow.post_url).contains(page.split("?", 1)[0], autoescape=True)]
+    spellings = [func.lower(CommentRow.post_url).contains(page_path(page), autoescape=True)]
     spelt_path = _path(permalink)
     if spelt_path:
         spellings.append(CommentRow.post_url.contains(spelt_path, autoescape=True))

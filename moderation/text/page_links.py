@@ -44,6 +44,11 @@ def page_key(url: str) -> str:
     return f"{host}{path}?{urlencode(sorted(query))}" if query else f"{host}{path}"
 
 
+def page_path(key: str) -> str:
+    """A ``page_key`` without its parameters: the host and path ("blog.example/?p=12" → "blog.example")."""
+    return key.partition("?")[0]
+
+
 def without_page_links(normalized: NormalizedText, page_url: str) -> NormalizedText:
     """The clean text with every link to ``page_url`` taken out (the raw text's positions kept for
     what remains); unchanged when the page has no address or the comment no such link."""

@@ -1,7 +1,7 @@
 import pytest
 
 from moderation.text.normalize import normalize
-from moderation.text.page_links import page_key, without_page_links
+from moderation.text.page_links import page_key, page_path, without_page_links
 
 VIDEO = "https://www.youtube.com/watch?v=KQ6zr6kCPj8"
 POST = "https://blog.example/2008/05/sociala-medier/"
@@ -45,3 +45,8 @@ def test_without_a_page_address_or_such_a_link_nothing_changes():
     normalized = normalize("Look at https://youtu.be/KQ6zr6kCPj8 now")
     assert without_page_links(normalized, "") is normalized
     assert without_page_links(normalized, "https://www.youtube.com/watch?v=9bZkp7q19f0") is normalized
+
+
+def test_page_path_leaves_out_the_parameters_that_name_a_post() -> None:
+    assert page_path(page_key("https://www.blog.example/?p=12")) == "blog.example"
+    assert page_path(page_key("blog.example/2008/05/sociala-medier/")) == "blog.example/2008/05/sociala-medier"
