@@ -89,5 +89,5 @@ class CommentSignals(TransformerMixin, BaseEstimator):
             float(mismatch),
             float(not language_reliable),
             self._count(len(self_promotions(clean))),
-            self._count(len(calls_to_action(clean))),
+            self._count(len(calls_to_action(clean, raw))),
         ]

@@ -1,5 +1,6 @@
 import pytest
 
+from moderation.text.normalize import normalize
 from moderation.text.promotion import calls_to_action, self_promotions
 
 
@@ -56,3 +57,17 @@ def test_shouting_counts_as_much_as_lower_case():
     text = "SUBSCRIBE TO MY CHANNEL and Följ Mig for more, Visitez Mon Blog"
     assert calls_to_action(text) == ["subscribe to my", "följ mig", "visitez mon"]
     assert self_promotions(text) == ["my channel", "mon blog"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["great song\nlike if you agree", "great song<br />Like if you agree", "<p>great song</p><p>like if you agree</p>"],
+)
+def test_like_if_opening_a_line_is_a_call_to_action(raw):
+    clean = normalize(raw).text  # one line: "great song like if you agree"
+    assert calls_to_action(clean) == []
+    assert calls_to_action(clean, raw) == ["like if"]
+
+
+def test_like_if_after_punctuation_on_a_new_line_counts_once():
+    assert calls_to_action("great song! like if you agree", "great song!\nlike if you agree") == ["like if"]

@@ -109,3 +109,12 @@ def test_similarity_of_a_comment_is_the_same_alone_and_in_a_large_batch():
     assert len(large) >= BATCH_DOTS
     alone = np.vstack([similarity.transform(large.iloc[[i]]) for i in range(len(large))])
     np.testing.assert_allclose(similarity.transform(large), alone, rtol=1e-12, atol=1e-15)
+
+
+def test_a_like_if_line_under_a_comment_counts_as_a_call_to_action():
+    items = [
+        (Comment(text), POST, SITE) for text in ("Great crust\nlike if you agree", "Great crust like if you agree")
+    ]
+    signals = CommentSignals(log_counts=False).fit_transform(prepare(comments_frame(items))[0])
+    calls = signals[:, SIGNAL_NAMES.index("calls_to_action")]
+    assert calls.tolist() == [1.0, 0.0]
