@@ -29,7 +29,6 @@ from moderation.config import Settings
 from moderation.domain import Label
 from moderation.errors import InvalidAkismetCall
 from moderation.scoring.scorer import Scorer
-from moderation.store.tables import SiteRow
 
 router = APIRouter(tags=["akismet"])
 DEBUG_HELP = "X-akismet-debug-help"
@@ -105,8 +104,7 @@ async def comment_check(request: Request, session: SessionDep, scorer: ScorerDep
     the answer, unless ``is_test`` is set."""
     params = await _params(request, settings)
     try:
-        site = site_for_key(session, params.get("api_key"), params.get("blog", ""))
-        checked = await run_decision(request, _check_and_store, session, scorer, site, params)
+        checked = await run_decision(request, _check_and_store, session, scorer, params)
     except InvalidAkismetCall as exc:
         return _invalid(exc)
     if checked.result is CheckResult.HAM:
@@ -115,7 +113,8 @@ async def comment_check(request: Request, session: SessionDep, scorer: ScorerDep
     return PlainTextResponse("true", headers=headers)
 
 
-def _check_and_store(session: Session, scorer: Scorer, site: SiteRow, params: dict[str, str]) -> Checked:
+def _check_and_store(session: Session, scorer: Scorer, params: dict[str, str]) -> Checked:
+    site = site_for_key(session, params.get("api_key"), params.get("blog", ""))
     checked = check(session, scorer, site, params)  # (a repeat is answered as it was the first time)
     session.commit()
     if checked.row is not None:
@@ -124,14 +123,18 @@ def _check_and_store(session: Session, scorer: Scorer, site: SiteRow, params: di
 
 
 async def _submit(request: Request, session: Session, settings: Settings, label: Label) -> Response:
+    # On a decision thread, as comment-check: the label's write may wait for SQLite's lock.
     params = await _params(request, settings)
     try:
-        site = site_for_key(session, params.get("api_key"), params.get("blog", ""))
-        submit(session, site, params, label)
+        await run_decision(request, _submit_and_store, session, params, label)
     except InvalidAkismetCall as exc:
         return _invalid(exc)
-    session.commit()
     return PlainTextResponse(THANKS)
+
+
+def _submit_and_store(session: Session, params: dict[str, str], label: Label) -> None:
+    submit(session, site_for_key(session, params.get("api_key"), params.get("blog", "")), params, label)
+    session.commit()
 
 
 @router.post(

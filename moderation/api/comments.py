@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from collections.abc import Callable
+from functools import partial
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Header, Request, Response
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from moderation.api import examples
-from moderation.api.deps import PrincipalDep, SessionDep, SettingsDep, get_scorer, run_decision
+from moderation.api.deps import PrincipalDep, SessionDep, get_scorer, run_decision
 from moderation.api.errors import RequestRejected, validated
 from moderation.api.metrics import DECISIONS
 from moderation.api.schemas import (
@@ -33,18 +35,27 @@ from moderation.secrets import verify
 from moderation.site_cache import SiteCache
 from moderation.sites import webhook_secrets
 
+T = TypeVar("T")
 router = APIRouter(prefix="/v1", tags=["comments"])
 ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorOut} for s in (400, 401, 404, 413, 415, 422, 503)}
 
 
-async def _signed_json(
-    request: Request, session: Session, settings: Settings, signature: str | None, site_id: str | None = None
-) -> tuple[SiteConfig, Any]:
-    """The site (``site_id``, else the body's ``site``) and the JSON body of a request signed with
-    that site's secret."""
-    body, raw = await _json_body(request, settings)
-    sites = request.app.state.site_cache
-    return _signed_site(session, sites, settings, body, raw, signature, site_id), raw
+async def run_signed(
+    request: Request, work: Callable[[Session, SiteConfig, Any], T], signature: str | None, site_id: str | None = None
+) -> T:
+    """Read a JSON request's body, then, on a decision thread (the database may block: a write
+    waiting for SQLite's lock must not stop the event loop), find the site (``site_id``, else the
+    body's ``site``) whose secret signed it and return ``work(session, site, parsed body)``, in a
+    session begun and ended there (what ``work`` leaves uncommitted is rolled back)."""
+    state = request.app.state
+    body, raw = await _json_body(request, state.settings)
+
+    def signed_work() -> T:
+        with state.sessions() as session:
+            site = _signed_site(session, state.site_cache, state.settings, body, raw, signature, site_id)
+            return work(session, site, raw)
+
+    return await run_decision(request, signed_work)
 
 
 async def _json_body(request: Request, settings: Settings) -> tuple[bytes, Any]:
@@ -114,38 +125,22 @@ async def receive_comment(request: Request, x_moderation_signature: Annotated[st
     are committed before the answer."""
     # The app's parts are taken from its state, not as FastAPI dependencies: resolving those cost
     # this, the busiest route, 2% of its instructions (callgrind, BENCHMARKS.md).
-    state = request.app.state
-    body, raw = await _json_body(request, state.settings)
     scorer = await get_scorer(request)
     # Reading the site, scoring and storing are blocking work: on the decision thread, so the event
     # loop keeps flowing (a request that fails the signature check waits for that thread too).
-    answer = await run_decision(
-        request, _receive_signed, state.sessions, state.site_cache, scorer, state.settings, body, raw,
-        x_moderation_signature,
-    )  # fmt: skip
+    answer = await run_signed(request, partial(_receive, scorer, request.app.state.settings), x_moderation_signature)
     # Serialised here: returned as a model, FastAPI would dump it and validate it again first.
     return Response(answer.model_dump_json(), media_type="application/json")
 
 
-def _receive_signed(
-    sessions: sessionmaker[Session],
-    sites: SiteCache,
-    scorer: Scorer,
-    settings: Settings,
-    body: bytes,
-    raw: Any,
-    signature: str | None,
-) -> DecisionOut:
-    """Check the signature and the comment, then score, decide and store it, in a session begun
-    and ended on this thread (whatever is left uncommitted is rolled back here)."""
-    with sessions() as session:
-        site = _signed_site(session, sites, settings, body, raw, signature)
-        payload = validated(CommentIn, raw)
-        if len(payload.content) > settings.max_content_chars:
-            raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
-        if not payload.content.strip():
-            raise InvalidComment("content is empty")
-        return _store_decision(session, scorer, site, payload)
+def _receive(scorer: Scorer, settings: Settings, session: Session, site: SiteConfig, raw: Any) -> DecisionOut:
+    """Check the signed comment, then score, decide and store it."""
+    payload = validated(CommentIn, raw)
+    if len(payload.content) > settings.max_content_chars:
+        raise RequestRejected(413, "too_large", f"content is over {settings.max_content_chars} characters")
+    if not payload.content.strip():
+        raise InvalidComment("content is empty")
+    return _store_decision(session, scorer, site, payload)
 
 
 def _store_decision(session: Session, scorer: Scorer, site: SiteConfig, payload: CommentIn) -> DecisionOut:
@@ -195,16 +190,15 @@ def restore_comment(item_id: int, body: RestoreIn, session: SessionDep, principa
     openapi_extra=examples.json_body(FeedbackIn.model_json_schema()),
 )
 async def comment_feedback(
-    comment_id: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    x_moderation_signature: Annotated[str | None, Header()] = None,
+    comment_id: str, request: Request, x_moderation_signature: Annotated[str | None, Header()] = None
 ) -> dict[str, str]:
     """The platform reports missed spam or a false positive for its comment ``comment_id``; signed
     like the webhook, body ``{"site", "label", "note"}``. Becomes a training label."""
-    site, raw = await _signed_json(request, session, settings, x_moderation_signature)
-    feedback = validated(FeedbackIn, raw)
-    record_feedback(session, site.id, comment_id, feedback.label, feedback.note)
-    session.commit()
-    return {"status": "recorded"}
+
+    def record(session: Session, site: SiteConfig, raw: Any) -> dict[str, str]:
+        feedback = validated(FeedbackIn, raw)
+        record_feedback(session, site.id, comment_id, feedback.label, feedback.note)
+        session.commit()
+        return {"status": "recorded"}
+
+    return await run_signed(request, record, x_moderation_signature)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request, Response
+from sqlalchemy.orm import Session
 
 from moderation.api import examples
-from moderation.api.comments import ERRORS, _signed_json
-from moderation.api.deps import SessionDep, SettingsDep
+from moderation.api.comments import ERRORS, run_signed
 from moderation.api.errors import validated
 from moderation.api.schemas import PostIn
+from moderation.intake import SiteConfig
 from moderation.posts import save_post
 
 router = APIRouter(prefix="/v1/sites", tags=["posts"])
@@ -29,15 +30,16 @@ async def put_post(
     post_id: Annotated[str, Path(min_length=1, max_length=200)],
     request: Request,
     response: Response,
-    session: SessionDep,
-    settings: SettingsDep,
     x_moderation_signature: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Create or replace a post: JSON ``{"title", "body", "url", "tags"}``, signed like the webhook.
     Answers 201 when the post is new, 200 when it replaced the stored one."""
-    site, raw = await _signed_json(request, session, settings, x_moderation_signature, site_id)
-    post = validated(PostIn, raw)
-    row, created = save_post(session, site.id, post_id, post.title, post.body, post.url, post.tags)
-    session.commit()
-    response.status_code = 201 if created else 200
-    return {"site": row.site_id, "post_id": row.post_id, "url": row.url, "updated_at": row.updated_at}
+
+    def store(session: Session, site: SiteConfig, raw: Any) -> dict[str, Any]:
+        post = validated(PostIn, raw)
+        row, created = save_post(session, site.id, post_id, post.title, post.body, post.url, post.tags)
+        session.commit()
+        response.status_code = 201 if created else 200
+        return {"site": row.site_id, "post_id": row.post_id, "url": row.url, "updated_at": row.updated_at}
+
+    return await run_signed(request, store, x_moderation_signature, site_id)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import httpx
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from moderation.api.app import create_app
@@ -21,9 +26,11 @@ from moderation.config import Settings
 from moderation.secrets import sign
 from moderation.sites import create_site, create_token
 from moderation.store.database import transaction
+from moderation.store.tables import CommentRow
 
 POSTGRES_URL = os.environ.get("MODERATION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 SECRET_KEY = "test-server-key-0123456789"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -115,3 +122,43 @@ def comment(comment_id: str, content: str, **extra: Any) -> dict[str, Any]:
         "content": content,
         **extra,
     }  # fmt: skip
+
+
+@contextmanager
+def live(app: Any) -> Iterator[httpx.URL]:
+    """``app`` served by uvicorn on a free port of 127.0.0.1 while the block runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield httpx.URL(f"http://127.0.0.1:{port}")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def while_writes_wait(app: Any, call: Callable[[httpx.URL], T]) -> tuple[bool, T | None]:
+    """``call(url of the app, live)`` run in a thread while another transaction holds the one stored
+    comment locked (on PostgreSQL the row, so nothing new may reference it; on SQLite the whole
+    database, by writing): whether ``/healthz`` answered while the call was still waiting, and the
+    call's result once the lock is let go."""
+    results: list[T] = []
+    with live(app) as url, app.state.sessions() as holder:
+        row = holder.scalars(select(CommentRow).with_for_update()).one()
+        holder.execute(update(CommentRow).where(CommentRow.id == row.id).values(content=row.content))
+        waiting = threading.Thread(target=lambda: results.append(call(url)))
+        try:
+            waiting.start()
+            time.sleep(0.5)  # it reaches the lock
+            healthy = httpx.get(url.join("/healthz"), timeout=2).json() == {"status": "ok"}
+            answered_while_waiting = healthy and waiting.is_alive()
+        finally:
+            holder.rollback()
+            waiting.join(10)
+    return answered_while_waiting, (results[0] if results else None)

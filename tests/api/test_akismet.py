@@ -7,8 +7,6 @@ is the app in this process (Starlette's TestClient), so nothing leaves the machi
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +14,13 @@ from typing import Any
 import akismet
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from moderation.secrets import sign
 from moderation.sites import create_site, create_token
 from moderation.store.tables import CommentRow, DecisionRow, PostRow
-from tests.api.conftest import SECRET_KEY
+from tests.api.conftest import SECRET_KEY, live, while_writes_wait
 
 URL = "https://anamma.example"
 POST_URL = "https://anamma.example/2008/12/sociala-medier/"
@@ -302,29 +299,33 @@ def test_usage_limit_and_key_sites_count_the_sites_calls(blog):
     assert blog.service.client.get("/1.2/usage-limit", params={"api_key": "key_nope"}).text == "invalid"
 
 
+def akismet_client(blog: Blog, service: httpx.URL) -> akismet.SyncClient:
+    """The README's recipe: an httpx client that rewrites rest.akismet.com to ``service``."""
+
+    def to_service(request: httpx.Request) -> None:
+        request.url = request.url.copy_with(scheme=service.scheme, host=service.host, port=service.port)
+        request.headers["Host"] = service.netloc.decode()
+
+    http = httpx.Client(event_hooks={"request": [to_service]}, headers={"User-Agent": akismet.USER_AGENT})
+    return akismet.SyncClient.validated_client(akismet.Config(blog.key, URL), http_client=http)
+
+
 def test_the_client_over_real_http_on_loopback_as_the_readme_shows(blog):
-    """The README's recipe: an httpx client that rewrites rest.akismet.com to the service, here a
-    live uvicorn on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(blog.service.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        service = httpx.URL(f"http://127.0.0.1:{port}")
+    """The README's recipe against a live uvicorn on 127.0.0.1."""
+    with live(blog.service.app) as service, akismet_client(blog, service) as client:
+        assert client.comment_check("203.0.113.7", **comment(QUEUED)) is akismet.CheckResponse.SPAM
+    assert [item["content"] for item in blog.queue()] == [QUEUED]
 
-        def to_service(request: httpx.Request) -> None:
-            request.url = request.url.copy_with(scheme=service.scheme, host=service.host, port=service.port)
-            request.headers["Host"] = service.netloc.decode()
 
-        with httpx.Client(event_hooks={"request": [to_service]}, headers={"User-Agent": akismet.USER_AGENT}) as http:
-            client = akismet.SyncClient.validated_client(akismet.Config(blog.key, URL), http_client=http)
-            assert client.comment_check("203.0.113.7", **comment(QUEUED)) is akismet.CheckResponse.SPAM
-        assert [item["content"] for item in blog.queue()] == [QUEUED]
-    finally:
-        server.should_exit = True
-        thread.join(10)
+def test_a_label_waiting_for_the_database_does_not_stop_the_service(blog):
+    """A submit-ham whose write waits for a lock another transaction holds (SQLite has one writer at
+    a time) waits off the event loop: the service answers meanwhile, and the label lands after."""
+    blog.client().comment_check("203.0.113.7", **comment(QUEUED))
+
+    def submit_ham(service: httpx.URL) -> bool:
+        with akismet_client(blog, service) as client:
+            return client.submit_ham("203.0.113.7", **comment(QUEUED))
+
+    assert while_writes_wait(blog.service.app, submit_ham) == (True, True)
+    with blog.service.sessions() as session:
+        assert session.scalars(select(DecisionRow.label).where(DecisionRow.actor == "platform")).all() == ["ham"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import time
 
+import httpx
+
 from moderation.secrets import sign
-from tests.api.conftest import comment
+from tests.api.conftest import comment, while_writes_wait
 
 
 def removed_one(service, comment_id: str) -> int:
@@ -15,13 +17,13 @@ def removed_one(service, comment_id: str) -> int:
     return next(item["id"] for item in removed["data"] if item["comment_id"] == comment_id)
 
 
-def feedback(service, comment_id: str, body: dict, secret: str | None = None):
+def feedback(service, comment_id: str, body: dict, secret: str | None = None, client=None):
     raw = json.dumps(body).encode()
     headers = {
         "Content-Type": "application/json",
         "X-Moderation-Signature": sign(secret or service.secret, int(time.time()), raw),
     }
-    return service.client.post(f"/v1/comments/{comment_id}/feedback", content=raw, headers=headers)
+    return (client or service.client).post(f"/v1/comments/{comment_id}/feedback", content=raw, headers=headers)
 
 
 def test_a_moderator_overturns_an_automatic_removal_once(service):
@@ -56,3 +58,17 @@ def test_feedback_must_be_signed_known_and_well_formed(service):
 
 def test_stats_are_for_the_sites_own_moderators(service):
     assert service.client.get("/v1/sites/blog/stats", headers=service.auth(service.other_token)).status_code == 403
+
+
+def test_feedback_waiting_for_the_database_does_not_stop_the_service(service):
+    """Feedback whose write waits for a lock another transaction holds waits off the event loop:
+    the service answers meanwhile, and the label is recorded once the lock goes."""
+    removed_one(service, "f1")
+
+    def send(url: httpx.URL) -> int:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            return feedback(service, "f1", {"site": "blog", "label": "ham"}, client=http).status_code
+
+    assert while_writes_wait(service.app, send) == (True, 202)
+    stats = service.client.get("/v1/sites/blog/stats", headers=service.auth()).json()
+    assert stats["days"][0]["false_positives"] == 1
