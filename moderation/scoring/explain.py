@@ -282,14 +282,29 @@ def _term_reasons(words: list[tuple[int, int, str, float]]) -> list[Reason]:
     return [Reason("term", f'term "{w}"', weight) for w, weight in by_word.items() if w and abs(weight) >= MIN_WEIGHT]
 
 
+def _name_reasons(contributions: Contributions, words: list[tuple[int, int, str, float]]) -> list[Reason]:
+    """A reason for each term the word block found in the author's name only (the spam model reads
+    the name's words with the text's: ``frame.prepare_columns``), and for each of an older model's
+    author-name block."""
+    present = {token.strip(PUNCTUATION) for _, _, token, _ in words}
+    links = [word for word in present if "." in word]
+
+    def in_text(part: str) -> bool:
+        return part in present or ("." in part and any(part in word for word in links))
+
+    found = []
+    for term, weight in contributions.terms.items():
+        name = term[7:] if term.startswith("author:") else term
+        if abs(weight) >= MIN_WEIGHT and (term != name or not any(map(in_text, term.split(" ")))):
+            found.append(Reason("author_name", f'author name has "{name}"', weight))
+    return found
+
+
 def spam_reasons(
     contributions: Contributions, words: list[tuple[int, int, str, float]], clean: str, context: dict[str, str]
 ) -> tuple[Reason, ...]:
     """The strongest signals behind a spam score, terms and comment signals alike."""
-    candidates = _term_reasons(words)
-    for term, weight in contributions.terms.items():
-        if term.startswith("author:") and abs(weight) >= MIN_WEIGHT:
-            candidates.append(Reason("author_name", f'author name has "{term[7:]}"', weight))
+    candidates = _term_reasons(words) + _name_reasons(contributions, words)
     for name, weight in contributions.dense.items():
         text = _signal_text(name, clean, contributions.raw, context) if abs(weight) >= MIN_WEIGHT else None
         if text:

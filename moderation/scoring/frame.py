@@ -44,7 +44,10 @@ def comments_frame(items: Sequence[tuple[Comment, Post, Site]]) -> pd.DataFrame:
 def prepare_columns(columns: Columns) -> tuple[Columns, list[NormalizedText]]:
     """Add the clean text, its evasion count and the language (as the site would see it) to
     input columns; also return each row's normalisation, which maps clean text back to the raw.
-    Links back to the comment's own post are left out of the clean text."""
+    Links back to the comment's own post are left out of the clean text. ``clean_and_name`` is the
+    clean text with the author's name on a line after it: the words the spam model reads, so a
+    word weighs the same in the name as in the text ("cheap pills" as a name counts as those words
+    do in comments, while a first name, rare in comments, weighs next to nothing)."""
     pairs = zip(columns["content"], columns["post_url"], strict=True)
     normalized = [without_page_links(normalize(text), url) for text, url in pairs]
     guesses = [
@@ -54,6 +57,7 @@ def prepare_columns(columns: Columns) -> tuple[Columns, list[NormalizedText]]:
     prepared = {
         **columns,
         "clean": [n.text for n in normalized],
+        "clean_and_name": [f"{n.text}\n{name}" for n, name in zip(normalized, columns["author_name"], strict=True)],
         "evasions": [sum(n.evasions.values()) for n in normalized],
         "language": [g.language for g in guesses],
         "language_confidence": [g.confidence for g in guesses],

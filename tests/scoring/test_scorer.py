@@ -172,3 +172,29 @@ def test_a_link_back_to_the_post_is_not_counted_as_the_comments_link(scorer):
     assert "devblog" not in own.clean_text and "cheap-hosting-deals.example" in other.clean_text
     assert not any("devblog" in r.text for r in own.spam_reasons)
     assert own.spam < other.spam and own.spam < 0.5
+
+
+FIRST_NAMES = ["Sarah", "Tom", "Mike", "Emma", "Anna", "Erik", "Maria", "Ahmed", "Priya", "Jens", "Fatima", "Kenji"]
+
+
+def test_a_comments_verdict_does_not_hang_on_the_writers_first_name(scorer):
+    """The same comments signed with ordinary first names score alike (written for this test; before
+    the name's words were read as words of the text, a seed-corpus model scored such a comment
+    0.02 signed "Tom" and 0.44 signed "Sarah")."""
+    comments = [
+        "Ring gärna kommunen först om du vill ha gratis kompost, vi fick två säckar per hushåll.",
+        "Håller med, men styrelserna lyssnar nog först när kunderna lämnar dem.",
+        "Vi testade att svara på varje klagomål på Facebook i fjol och det lönade sig.",
+    ]
+    for text in comments:
+        spam = [scorer.score(Comment(text, name), SEED_POST, SEED_SITE).spam for name in FIRST_NAMES]
+        assert max(spam) - min(spam) < 0.05, (text, dict(zip(FIRST_NAMES, spam, strict=True)))
+        assert max(spam) < 0.5
+
+
+def test_a_keyword_stuffed_name_counts_as_those_words_and_says_so(scorer):
+    text = "Bra skrivet om sociala medier och kunderna!"
+    plain = scorer.score(Comment(text, "Karin"), SEED_POST, SEED_SITE)
+    stuffed = scorer.score(Comment(text, "Billiga lån utan UC"), SEED_POST, SEED_SITE)
+    assert stuffed.spam > plain.spam + 0.2
+    assert any(r.code == "author_name" and '"lån"' in r.text for r in stuffed.spam_reasons)
