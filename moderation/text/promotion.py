@@ -62,10 +62,11 @@ CALL_TO_ACTION = re.compile(
 )
 
 
-# "like if" opening a line of the raw comment after a line that ends in a word ("great song<br />like
-# if you agree"): the clean text joins the lines with a space, which CALL_TO_ACTION reads as the
-# conjunction; after punctuation it counts there already.
-LIKE_IF_OPENING_A_LINE = re.compile(r"\w[ \t]*(?:\r?\n|<br\s*/?>|</p>\s*<p>)\s*(like\s+if)\b")
+# "like if" opening a line of the raw comment after a line that ends in a word, or in a word and
+# closing tags ("great song<br />like if you agree", "great <b>song</b>\nlike if…"): the clean text
+# joins the lines with a space, which CALL_TO_ACTION reads as the conjunction; after punctuation
+# it counts there already.
+LIKE_IF_OPENING_A_LINE = re.compile(r"\w(?:</\w+\s*>)*[ \t]*(?:\r?\n|<br\s*/?>|</p>\s*<p>)\s*(like\s+if)\b")
 
 # The patterns are written in lower case and matched on the lower-cased text: case-insensitive
 # matching (re.I) of these long alternations cost 2.5 times as much (37 against 14 µs a comment).

@@ -61,7 +61,13 @@ def test_shouting_counts_as_much_as_lower_case():
 
 @pytest.mark.parametrize(
     "raw",
-    ["great song\nlike if you agree", "great song<br />Like if you agree", "<p>great song</p><p>like if you agree</p>"],
+    [
+        "great song\nlike if you agree",
+        "great song<br />Like if you agree",
+        "<p>great song</p><p>like if you agree</p>",
+        "great <b>song</b>\nlike if you agree",
+        "<p>great <em>song</em></p><p>like if you agree</p>",
+    ],
 )
 def test_like_if_opening_a_line_is_a_call_to_action(raw):
     clean = normalize(raw).text  # one line: "great song like if you agree"
