@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import httpx
 import pytest
-import uvicorn
 
 from moderation.api.app import create_app
 from moderation.config import Settings
 from moderation.secrets import sign
 from moderation.sites import create_site
 from moderation.store.database import transaction
-from tests.api.conftest import SECRET_KEY, comment
+from tests.api.conftest import SECRET_KEY, comment, live
 
 
 def test_metrics_count_requests_decisions_and_name_the_model(service):
@@ -37,17 +35,8 @@ def live_server(tmp_path, models_dir):
     app = create_app(settings)
     with transaction(app.state.sessions) as session:
         secret = create_site(session, SECRET_KEY, "blog", "Blog", languages=["sv"])["secret"]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield port, secret
-    server.should_exit = True
-    thread.join(timeout=10)
+    with live(app) as url:
+        yield url.port, secret
     app.state.engine.dispose()
 
 
