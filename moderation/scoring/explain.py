@@ -20,12 +20,14 @@ from sklearn.pipeline import Pipeline
 
 from moderation.domain import Reason, Span
 from moderation.scoring.fast import HashedColumns
+from moderation.scoring.pipelines import TOKEN_PATTERN
 from moderation.table import Table
 from moderation.text.normalize import NormalizedText
 from moderation.text.signals import EMAIL, find_emails, find_links, find_phones, phone_matches
 
 WORD = re.compile(r"\S+")
 PUNCTUATION = ".,;:!?()\"'"
+NAME_TERM = re.compile(TOKEN_PATTERN)  # a name is tokenised as the word n-grams tokenise the text
 MAX_REASONS = 6
 MAX_SPANS = 8
 MIN_WEIGHT = 0.05  # log-odds; weaker signals are not worth a reader's time
@@ -282,21 +284,23 @@ def _term_reasons(words: list[tuple[int, int, str, float]]) -> list[Reason]:
     return [Reason("term", f'term "{w}"', weight) for w, weight in by_word.items() if w and abs(weight) >= MIN_WEIGHT]
 
 
-def _name_reasons(contributions: Contributions, words: list[tuple[int, int, str, float]]) -> list[Reason]:
-    """A reason for each term the word block found in the author's name only (the spam model reads
-    the name's words with the text's: ``frame.prepare_columns``), and for each of an older model's
-    author-name block."""
-    present = {token.strip(PUNCTUATION) for _, _, token, _ in words}
-    links = [word for word in present if "." in word]
-
-    def in_text(part: str) -> bool:
-        return part in present or ("." in part and any(part in word for word in links))
-
+def _name_reasons(
+    contributions: Contributions, words: list[tuple[int, int, str, float]], author_name: str
+) -> list[Reason]:
+    """A reason for each term of the author's name that the text does not hold (the spam model
+    reads the name's words with the text's: ``frame.prepare_columns``), and for each term of an
+    older model's author-name block."""
+    named = set(NAME_TERM.findall(author_name.lower()))
+    in_text = {token.strip(PUNCTUATION) for _, _, token, _ in words}
     found = []
     for term, weight in contributions.terms.items():
-        name = term[7:] if term.startswith("author:") else term
-        if abs(weight) >= MIN_WEIGHT and (term != name or not any(map(in_text, term.split(" ")))):
-            found.append(Reason("author_name", f'author name has "{name}"', weight))
+        if abs(weight) < MIN_WEIGHT:
+            continue
+        parts = term.split(" ")
+        if term.startswith("author:"):
+            found.append(Reason("author_name", f'author name has "{term[7:]}"', weight))
+        elif named.issuperset(parts) and in_text.isdisjoint(parts):
+            found.append(Reason("author_name", f'author name has "{term}"', weight))
     return found
 
 
@@ -304,7 +308,7 @@ def spam_reasons(
     contributions: Contributions, words: list[tuple[int, int, str, float]], clean: str, context: dict[str, str]
 ) -> tuple[Reason, ...]:
     """The strongest signals behind a spam score, terms and comment signals alike."""
-    candidates = _term_reasons(words) + _name_reasons(contributions, words)
+    candidates = _term_reasons(words) + _name_reasons(contributions, words, context.get("author_name", ""))
     for name, weight in contributions.dense.items():
         text = _signal_text(name, clean, contributions.raw, context) if abs(weight) >= MIN_WEIGHT else None
         if text:

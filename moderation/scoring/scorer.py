@@ -70,7 +70,11 @@ class Scorer:
             if explain:
                 spam_c = self._spam.contributions(spam_blocks, i, table)
                 words = word_weights(spam_c, clean)
-                context = {"language": language, "site_languages": site_languages}
+                context = {
+                    "language": language,
+                    "site_languages": site_languages,
+                    "author_name": table["author_name"][i],
+                }
                 spam_why = spam_reasons(spam_c, words, clean, context)
                 spans = spam_spans(words, spam_c, normalized[i])
                 off_c = self._off_topic.contributions(off_blocks, i, table)

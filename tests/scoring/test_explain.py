@@ -30,6 +30,18 @@ def test_cached_character_ngrams_leave_the_garbage_collectors_watch():
     assert {" h", " ho", "ys ", "days "} <= set(grams) and len(grams) == len(set(grams))
 
 
+def test_terms_of_the_authors_name_are_named_as_such_and_only_they():
+    # the word n-grams read the name with the text: a term the name holds and the text does not
+    # is the name's; a term the text's tokens hide ("don" of "don't") is not
+    clean = "i don't think so, cheap"
+    found = contributions({"pills": 0.9, "cheap pills": 0.4, "cheap": 0.3, "don": 0.2, "think": 0.1})
+    reasons = spam_reasons(found, word_weights(found, clean), clean, {"language": "en", "author_name": "Cheap Pills"})
+    assert [(r.code, r.text) for r in reasons if r.code == "author_name"] == [
+        ("author_name", 'author name has "pills"')
+    ]
+    assert not [r for r in reasons if "don" in r.text]
+
+
 def test_signal_reasons_say_whether_the_comment_has_the_signal():
     # a signal weighs in when absent too (no disguised text lowers the spam score): its reason
     # must then say "no ...", not read as if the comment had it
