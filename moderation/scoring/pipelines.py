@@ -42,7 +42,7 @@ def build_spam_pipeline(**params: Any) -> Pipeline:
     The name's words are read with the text's (``clean_and_name``), not as a block of their own:
     there, with few rows each, personal names took weights of their own (a ham comment signed
     "Sarah" scored 0.44, signed "Tom" 0.02), and 50 of the seed corpus' 481 test comments changed
-    verdict with the writer's first name; read as words of the text, 6 (BENCHMARKS.md)."""
+    verdict with the writer's first name; read as words of the text, 3 (``bench/first_names.py``)."""
     features = ColumnTransformer(
         [
             ("word", TfidfVectorizer(token_pattern=TOKEN_PATTERN, ngram_range=(1, 2), min_df=2,
