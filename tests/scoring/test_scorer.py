@@ -179,8 +179,8 @@ FIRST_NAMES = ["Sarah", "Tom", "Mike", "Emma", "Anna", "Erik", "Maria", "Ahmed",
 
 def test_a_comments_verdict_does_not_hang_on_the_writers_first_name(scorer):
     """The same comments signed with ordinary first names score alike (written for this test; before
-    the name's words were read as words of the text, a seed-corpus model scored such a comment
-    0.02 signed "Tom" and 0.44 signed "Sarah")."""
+    the name's words were read as words of the text, a seed-corpus model scored a gardening
+    comment 0.02 signed "Tom" and 0.44 signed "Sarah"; this test failed on that code)."""
     comments = [
         "Ring gärna kommunen först om du vill ha gratis kompost, vi fick två säckar per hushåll.",
         "Håller med, men styrelserna lyssnar nog först när kunderna lämnar dem.",
